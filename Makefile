@@ -1,0 +1,31 @@
+# The two commands that matter (see README): `make run` and `make test`.
+# Both install what is missing on a fresh Debian/Ubuntu machine first.
+
+# Builds go to a target dir outside the clone, so a fresh clone on the same machine (CI)
+# reuses what was already compiled.
+CARGO_TARGET_DIR ?= $(HOME)/.cache/meldcode/target
+export CARGO_TARGET_DIR
+
+.PHONY: setup run test lint unit purity bench
+
+setup:
+	@bash scripts/setup.sh
+
+# For now the product is the case engine: run its demo of a whole case.
+run: setup
+	cargo run --quiet -p meldcode-engine --example demo
+
+test: setup lint purity unit
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+unit:
+	cargo test --workspace --locked
+
+purity:
+	@bash scripts/check-engine-purity.sh
+
+bench:
+	@echo "No benchmarks yet: the store (issue 3) brings the first ones."

@@ -1,0 +1,130 @@
+//! What happened, as the append-only log keeps it. The JSON shape is versioned
+//! (`EVENT_SCHEMA_VERSION`) and pinned by a test so that old events keep loading.
+
+use crate::ids::UserId;
+use crate::people::{Parent, Pupil};
+use crate::records::*;
+use crate::signal::SignalInput;
+use crate::urgent::UrgentKind;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Bump only with a migration of stored events; the shape test pins version 1.
+pub const EVENT_SCHEMA_VERSION: u16 = 1;
+
+/// What raised an urgent flag, so the dossier shows why the route changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum FlagTrigger {
+    Manual,
+    CatalogueSignal { code: String },
+    ParentConversation,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UrgentFlag {
+    pub kind: UrgentKind,
+    pub reason: String,
+    pub trigger: FlagTrigger,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentRecord {
+    pub assessment: AssessmentInput,
+    pub basis: AssessmentBasis,
+    pub outcome: AssessmentOutcome,
+}
+
+/// How a report came about: through the steps, or first, in an emergency (R7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportRoute {
+    Steps,
+    Emergency,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRecord {
+    pub report: ReportInput,
+    pub route: ReportRoute,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventPayload {
+    CaseOpened { pupil: Pupil, parents: Vec<Parent> },
+    SignalRecorded(SignalInput),
+    ColleagueInvolved { user: UserId },
+    UrgentFlagRaised(UrgentFlag),
+    StaffSuspected(StaffSuspicionInput),
+    BoardInformed(BoardInformedInput),
+    EmergencyDeclared(EmergencyInput),
+    EmergencyCallMade(EmergencyCallInput),
+    ConsultationRecorded(ConsultationInput),
+    AdviceRequested(AdviceRequestInput),
+    ConsentRecorded(ConsentInput),
+    RiskIndexConsidered(RiskIndexInput),
+    ParentConversationRecorded(ParentConversationInput),
+    ExceptionGroundRecorded(ExceptionGroundInput),
+    AssessmentRecorded(AssessmentRecord),
+    DecisionRecorded(DecisionInput),
+    HelpPlanStarted(HelpPlanInput),
+    HelpReviewed(HelpReviewInput),
+    HelpPlanEnded(HelpPlanEndInput),
+    ReportDiscussed(ReportDiscussionInput),
+    ReportMade(ReportRecord),
+    FollowUpRecorded(FollowUpInput),
+    RecordCorrected(CorrectionInput),
+    CaseClosed(CloseInput),
+}
+
+impl EventPayload {
+    /// When the recorded thing happened, where the record says; otherwise it is the recording.
+    pub fn occurred_at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::SignalRecorded(s) => Some(s.observed_at),
+            Self::BoardInformed(b) => Some(b.informed_at),
+            Self::EmergencyDeclared(e) => Some(e.declared_at),
+            Self::EmergencyCallMade(c) => Some(c.called_at),
+            Self::ConsultationRecorded(c) => Some(c.held_at),
+            Self::AdviceRequested(a) => Some(a.asked_at),
+            Self::ConsentRecorded(c) => Some(c.asked_at),
+            Self::ParentConversationRecorded(c) => Some(c.held_at),
+            Self::HelpReviewed(r) => Some(r.held_at),
+            Self::ReportDiscussed(d) => Some(d.held_at),
+            Self::ReportMade(r) => Some(r.report.reported_at),
+            Self::FollowUpRecorded(f) => Some(f.held_at),
+            _ => None,
+        }
+    }
+
+    /// A stable name for the event type; never includes personal data.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::CaseOpened { .. } => "case_opened",
+            Self::SignalRecorded(_) => "signal_recorded",
+            Self::ColleagueInvolved { .. } => "colleague_involved",
+            Self::UrgentFlagRaised(_) => "urgent_flag_raised",
+            Self::StaffSuspected(_) => "staff_suspected",
+            Self::BoardInformed(_) => "board_informed",
+            Self::EmergencyDeclared(_) => "emergency_declared",
+            Self::EmergencyCallMade(_) => "emergency_call_made",
+            Self::ConsultationRecorded(_) => "consultation_recorded",
+            Self::AdviceRequested(_) => "advice_requested",
+            Self::ConsentRecorded(_) => "consent_recorded",
+            Self::RiskIndexConsidered(_) => "risk_index_considered",
+            Self::ParentConversationRecorded(_) => "parent_conversation_recorded",
+            Self::ExceptionGroundRecorded(_) => "exception_ground_recorded",
+            Self::AssessmentRecorded(_) => "assessment_recorded",
+            Self::DecisionRecorded(_) => "decision_recorded",
+            Self::HelpPlanStarted(_) => "help_plan_started",
+            Self::HelpReviewed(_) => "help_reviewed",
+            Self::HelpPlanEnded(_) => "help_plan_ended",
+            Self::ReportDiscussed(_) => "report_discussed",
+            Self::ReportMade(_) => "report_made",
+            Self::FollowUpRecorded(_) => "follow_up_recorded",
+            Self::RecordCorrected(_) => "record_corrected",
+            Self::CaseClosed(_) => "case_closed",
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! The school's choices that change how a case is weighed and decided.
+
+use serde::{Deserialize, Serialize};
+
+/// Which edition of the code the school follows in steps 4 and 5.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Edition {
+    /// The seed's 2017 code: weigh risk, nature and severity, then 5a (help) or 5b (report).
+    Meldcode2017,
+    /// The 2019 afwegingskader for education: five questions with a meldnorm.
+    Afwegingskader2019,
+}
+
+/// The part of the school profile the decider needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CasePolicy {
+    pub edition: Edition,
+    /// Some school protocols make *doubt* about acute or structural unsafety a reason to report.
+    pub report_on_doubt: bool,
+}
+
+impl Default for CasePolicy {
+    fn default() -> Self {
+        Self {
+            edition: Edition::Afwegingskader2019,
+            report_on_doubt: false,
+        }
+    }
+}

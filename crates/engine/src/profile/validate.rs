@@ -1,0 +1,494 @@
+//! The profile file format and its checks. Fields that can be checked one by one are read
+//! leniently (as text, with defaults) so that every problem in the file is found in one pass,
+//! instead of serde stopping at the first.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{Contact, ContactKind, PhoneNumber, ProfileError, ProfileProblem, SchoolProfile};
+use crate::policy::Edition;
+
+#[derive(Deserialize)]
+struct RawProfile {
+    #[serde(default)]
+    school_name: String,
+    #[serde(default)]
+    town: String,
+    edition: Option<String>,
+    #[serde(default)]
+    report_on_doubt: bool,
+    #[serde(default)]
+    contacts: Vec<RawContact>,
+    /// Collected to report misspelt fields, which serde would otherwise ignore silently or
+    /// (with `deny_unknown_fields`) report one at a time.
+    #[serde(flatten)]
+    unknown: BTreeMap<String, Value>,
+}
+
+#[derive(Deserialize)]
+struct RawContact {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    name: String,
+    kind: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    website: Option<String>,
+    address: Option<String>,
+    contact_person: Option<String>,
+    hours: Option<String>,
+    note: Option<String>,
+    #[serde(default)]
+    emergency_bar: bool,
+    #[serde(flatten)]
+    unknown: BTreeMap<String, Value>,
+}
+
+pub(super) fn from_json(text: &str) -> Result<SchoolProfile, ProfileError> {
+    let raw: RawProfile = serde_json::from_str(text).map_err(|e| ProfileError {
+        problems: vec![json_problem(&e)],
+    })?;
+    let mut problems = Problems::default();
+    let profile = check(raw, &mut problems);
+    match profile {
+        Some(profile) if problems.0.is_empty() => Ok(profile),
+        _ => Err(ProfileError {
+            problems: problems.0,
+        }),
+    }
+}
+
+fn json_problem(e: &serde_json::Error) -> ProfileProblem {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Io | Category::Syntax => {
+            "Het bestand is geen geldige JSON. Controleer komma's, aanhalingstekens en haakjes"
+        }
+        Category::Eof => "Het bestand houdt te vroeg op; mist er een sluitend haakje?",
+        Category::Data => "Een waarde in het bestand heeft niet de verwachte vorm",
+    };
+    ProfileProblem {
+        contact: None,
+        field: "json".to_owned(),
+        // serde_json's own text is English, but it names the offending value; the position is
+        // what the IT person needs to find it.
+        message: format!(
+            "{what} (regel {}, kolom {}). Details: {e}",
+            e.line(),
+            e.column()
+        ),
+    }
+}
+
+#[derive(Default)]
+struct Problems(Vec<ProfileProblem>);
+
+impl Problems {
+    fn add(&mut self, contact: Option<&str>, field: &str, message: String) {
+        self.0.push(ProfileProblem {
+            contact: contact.map(str::to_owned),
+            field: field.to_owned(),
+            message,
+        });
+    }
+}
+
+/// Builds the validated profile, or `None` when a required value could not be read at all;
+/// either way every problem is added to `problems`.
+fn check(raw: RawProfile, problems: &mut Problems) -> Option<SchoolProfile> {
+    for field in raw.unknown.keys() {
+        problems.add(None, field, unknown_field(field));
+    }
+    let school_name = raw.school_name.trim().to_owned();
+    if school_name.is_empty() {
+        problems.add(
+            None,
+            "school_name",
+            "De naam van de school ontbreekt.".to_owned(),
+        );
+    }
+    let town = raw.town.trim().to_owned();
+    if town.is_empty() {
+        problems.add(
+            None,
+            "town",
+            "De plaats van de school ontbreekt.".to_owned(),
+        );
+    }
+    let edition = parse_edition(raw.edition.as_deref(), problems);
+
+    // Checked before the contacts so that these problems stay at the top of the list, where
+    // they are read first.
+    if !raw.contacts.iter().any(|c| c.emergency_bar) {
+        problems.add(
+            None,
+            "contacts",
+            "Geen enkel contact staat op de noodbalk. Zet ten minste 112 en Veilig Thuis \
+             (0800-2000) erop met \"emergency_bar\": true."
+                .to_owned(),
+        );
+    }
+    if !raw
+        .contacts
+        .iter()
+        .any(|c| c.kind.as_deref().map(str::trim) == Some(ContactKind::VeiligThuis.as_str()))
+    {
+        problems.add(
+            None,
+            "contacts",
+            "Veilig Thuis ontbreekt op de sociale kaart. Voeg een contact toe met \
+             \"kind\": \"veilig_thuis\", bijvoorbeeld het landelijke nummer 0800-2000."
+                .to_owned(),
+        );
+    }
+
+    let mut seen_ids = HashSet::new();
+    let mut contacts = Vec::with_capacity(raw.contacts.len());
+    for (i, raw_contact) in raw.contacts.into_iter().enumerate() {
+        let contact = check_contact(raw_contact, i, &mut seen_ids, problems);
+        if let Some(contact) = contact {
+            contacts.push(contact);
+        }
+    }
+
+    Some(SchoolProfile {
+        school_name,
+        town,
+        edition: edition?,
+        report_on_doubt: raw.report_on_doubt,
+        contacts,
+    })
+}
+
+fn unknown_field(field: &str) -> String {
+    format!("Onbekend veld '{field}'. Is het verkeerd gespeld? Haal het weg of verbeter de naam.")
+}
+
+/// Reads a unit enum from its name in the file, so that a wrong value is one problem among
+/// others rather than the end of parsing.
+fn parse_name<T: DeserializeOwned>(name: &str) -> Option<T> {
+    serde_json::from_value(Value::String(name.trim().to_owned())).ok()
+}
+
+fn parse_edition(raw: Option<&str>, problems: &mut Problems) -> Option<Edition> {
+    let edition = raw.and_then(parse_name::<Edition>);
+    if edition.is_none() {
+        let got = match raw {
+            Some(value) => format!("'{value}' is geen bekende editie."),
+            None => "De editie van de meldcode ontbreekt.".to_owned(),
+        };
+        problems.add(
+            None,
+            "edition",
+            format!(
+                "{got} Kies \"meldcode2017\" (stappen 4 en 5 zoals in de meldcode van 2017) of \
+                 \"afwegingskader2019\" (het afwegingskader voor het onderwijs sinds 2019)."
+            ),
+        );
+    }
+    edition
+}
+
+/// Blank text in the file means "not filled in": the seed leaves fields such as the contact
+/// person empty, and an empty string is no way to reach anyone.
+fn present(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn check_contact(
+    raw: RawContact,
+    index: usize,
+    seen_ids: &mut HashSet<String>,
+    problems: &mut Problems,
+) -> Option<Contact> {
+    let id = raw.id.trim().to_owned();
+    // Problems name the contact by id; without one, by its place in the list (counted from 1,
+    // as a person counts).
+    let label = if id.is_empty() {
+        format!("contact {}", index + 1)
+    } else {
+        id.clone()
+    };
+    let who = Some(label.as_str());
+
+    for field in raw.unknown.keys() {
+        problems.add(who, field, unknown_field(field));
+    }
+    if id.is_empty() {
+        problems.add(
+            who,
+            "id",
+            "Het id ontbreekt. Geef elk contact een vaste korte naam, bijvoorbeeld \
+             \"veilig-thuis-groningen\"."
+                .to_owned(),
+        );
+    } else if !is_slug(&id) {
+        problems.add(
+            who,
+            "id",
+            format!(
+                "Het id '{id}' mag alleen kleine letters, cijfers en streepjes bevatten, \
+                 bijvoorbeeld \"veilig-thuis-groningen\"."
+            ),
+        );
+    } else if !seen_ids.insert(id.clone()) {
+        problems.add(
+            who,
+            "id",
+            format!("Het id '{id}' komt vaker voor. Elk contact heeft een eigen id nodig."),
+        );
+    }
+
+    let name = raw.name.trim().to_owned();
+    if name.is_empty() {
+        problems.add(
+            who,
+            "name",
+            "De naam van de organisatie ontbreekt.".to_owned(),
+        );
+    }
+
+    let kind = match raw.kind.as_deref() {
+        Some(value) => {
+            let kind = parse_name::<ContactKind>(value);
+            if kind.is_none() {
+                problems.add(
+                    who,
+                    "kind",
+                    format!(
+                        "'{value}' is geen bekend soort contact. Kies uit: {}.",
+                        ContactKind::ALL.map(ContactKind::as_str).join(", ")
+                    ),
+                );
+            }
+            kind
+        }
+        None => {
+            problems.add(
+                who,
+                "kind",
+                format!(
+                    "Het soort contact ontbreekt. Kies uit: {}.",
+                    ContactKind::ALL.map(ContactKind::as_str).join(", ")
+                ),
+            );
+            None
+        }
+    };
+
+    let raw_phone = present(raw.phone);
+    let email = present(raw.email);
+    let website = present(raw.website);
+    let address = present(raw.address);
+
+    if raw_phone.is_none() && email.is_none() && website.is_none() && address.is_none() {
+        problems.add(
+            who,
+            "phone",
+            "Er is geen telefoonnummer, e-mailadres, website of adres. Vul ten minste één \
+             manier in om dit contact te bereiken."
+                .to_owned(),
+        );
+    } else if raw_phone.is_none() && raw.emergency_bar {
+        problems.add(
+            who,
+            "phone",
+            "Dit contact staat op de noodbalk maar heeft geen telefoonnummer. De noodbalk \
+             belt met één tik, dus een nummer is nodig."
+                .to_owned(),
+        );
+    }
+
+    let phone = raw_phone.and_then(|p| match PhoneNumber::parse(&p) {
+        Ok(phone) => Some(phone),
+        Err(message) => {
+            problems.add(who, "phone", message);
+            None
+        }
+    });
+    if let Some(message) = email.as_deref().and_then(email_problem) {
+        problems.add(who, "email", message);
+    }
+    if let Some(message) = website.as_deref().and_then(website_problem) {
+        problems.add(who, "website", message);
+    }
+
+    Some(Contact {
+        id,
+        name,
+        kind: kind?,
+        phone,
+        email,
+        website,
+        address,
+        contact_person: present(raw.contact_person),
+        hours: present(raw.hours),
+        note: present(raw.note),
+        emergency_bar: raw.emergency_bar,
+    })
+}
+
+fn is_slug(id: &str) -> bool {
+    !id.starts_with('-')
+        && !id.ends_with('-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn looks_like_web_address(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    lower.contains("://") || lower.starts_with("www.")
+}
+
+/// Deliberately simple: the aim is to catch values that are plainly something else (a web
+/// address, a phone number, a typo without '@'), not to implement RFC 5322.
+fn looks_like_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    let bad_char =
+        |c: char| c.is_whitespace() || matches!(c, '@' | ',' | ';' | ':' | '/' | '<' | '>');
+    !local.is_empty()
+        && !local.chars().any(bad_char)
+        && !domain.chars().any(bad_char)
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+}
+
+/// A web address in the e-mail field is reported, never moved: the seed's Veilig Thuis entry
+/// shows how such a slip happens, and guessing what was meant could hide a missing address.
+fn email_problem(value: &str) -> Option<String> {
+    if looks_like_web_address(value) {
+        Some(format!(
+            "'{value}' is een webadres, geen e-mailadres. Zet het webadres in het veld \
+             \"website\" en vul hier een e-mailadres in, of laat dit veld weg."
+        ))
+    } else if !looks_like_email(value) {
+        Some(format!(
+            "'{value}' is geen geldig e-mailadres. Verwacht wordt iets als \
+             naam@organisatie.nl."
+        ))
+    } else {
+        None
+    }
+}
+
+/// Only http(s): the app opens websites from a tap, and other schemes (file:, javascript:)
+/// have no place on a social map.
+fn website_problem(value: &str) -> Option<String> {
+    let lower = value.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    let Some(rest) = rest else {
+        return Some(if looks_like_email(value) {
+            format!("'{value}' is een e-mailadres, geen webadres. Zet het in het veld \"email\".")
+        } else {
+            format!(
+                "'{value}' is geen volledig webadres. Het moet beginnen met https:// of \
+                 http://, bijvoorbeeld https://www.veiligthuis.nl/."
+            )
+        });
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_ok = host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    if host_ok && !value.chars().any(char::is_whitespace) {
+        None
+    } else {
+        Some(format!(
+            "'{value}' is geen geldig webadres. Controleer het adres, bijvoorbeeld \
+             https://www.veiligthuis.nl/."
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_checks() {
+        assert_eq!(email_problem("info@bjzgroningen.nl"), None);
+        assert_eq!(email_problem("gemeente@stadskanaal.nl"), None);
+        for bad in [
+            "http://www.veiligthuisgroningen.nl/",
+            "www.veiligthuis.nl",
+            "https://example.nl/contact",
+        ] {
+            let message = email_problem(bad).expect(bad);
+            assert!(message.contains("webadres"), "{message}");
+            assert!(message.contains("website"), "{message}");
+        }
+        for bad in [
+            "050-5239239",
+            "info@",
+            "@example.nl",
+            "info@example",
+            "a b@example.nl",
+            "mailto:info@example.nl",
+            "info@@example.nl",
+        ] {
+            let message = email_problem(bad).expect(bad);
+            assert!(
+                message.contains("geen geldig e-mailadres"),
+                "{bad}: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn website_checks() {
+        assert_eq!(website_problem("http://www.veiligthuisgroningen.nl/"), None);
+        assert_eq!(website_problem("https://www.veiligthuis.nl/"), None);
+        assert_eq!(website_problem("HTTPS://Example.nl/a?b#c"), None);
+        for bad in [
+            "www.veiligthuis.nl",
+            "ftp://example.nl",
+            "javascript:alert(1)",
+            "https://",
+            "https://localhost",
+            "https://exa mple.nl",
+        ] {
+            assert!(website_problem(bad).is_some(), "{bad}");
+        }
+        let message = website_problem("info@bjzgroningen.nl").expect("an e-mail address");
+        assert!(message.contains("\"email\""), "{message}");
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("veilig-thuis-groningen"));
+        assert!(is_slug("alarmnummer-112"));
+        for bad in ["Veilig", "veilig thuis", "-x", "x-", "vt_groningen", "ë"] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_contact_without_id_is_named_by_its_place() {
+        let text = r#"{
+            "school_name": "Testschool", "town": "Stadskanaal", "edition": "meldcode2017",
+            "contacts": [
+                { "id": "vt", "name": "Veilig Thuis", "kind": "veilig_thuis",
+                  "phone": "0800-2000", "emergency_bar": true },
+                { "name": "Zonder id", "kind": "other", "phone": "0599 631631" }
+            ]
+        }"#;
+        let err = SchoolProfile::from_json(text).expect_err("refused");
+        assert_eq!(err.problems.len(), 1, "{err}");
+        assert_eq!(err.problems[0].contact.as_deref(), Some("contact 2"));
+        assert_eq!(err.problems[0].field, "id");
+    }
+}

@@ -1,0 +1,133 @@
+//! R14 Roles: teachers record signals, consult and carry out agreements; the coordinator
+//! coordinates, weighs, decides and reports (the board does so in a staff case, R2). Nobody
+//! acts on a case they may not see. The school never establishes abuse: no record is worded as a
+//! diagnosis (the catalogue and texts are tested for that).
+
+use crate::access::can_see;
+use crate::command::Command;
+use crate::people::{Actor, Role};
+use crate::rule::RuleId;
+use crate::rules::r02_staff_suspected::is_suspect;
+use crate::state::CaseState;
+use crate::violation::Violation;
+
+/// Commands reserved for the case lead: the coordinator, or the board in a staff case.
+fn lead_only(state: &CaseState, command: &Command) -> bool {
+    match command {
+        Command::ConsiderRiskIndex(_)
+        | Command::RecordExceptionGround(_)
+        | Command::RecordAssessment { .. }
+        | Command::RecordDecision(_)
+        | Command::StartHelpPlan(_)
+        | Command::EndHelpPlan(_)
+        | Command::RecordReportDiscussion(_)
+        | Command::RecordFollowUp(_)
+        | Command::InvolveColleague { .. }
+        | Command::CloseCase(_) => true,
+        // In an emergency whoever is there may make the first report, in the same call (R7).
+        Command::MakeReport(_) => !state.emergency_report_pending(),
+        _ => false,
+    }
+}
+
+pub(crate) fn check_permission(
+    state: &CaseState,
+    actor: Actor,
+    command: &Command,
+) -> Result<(), Violation> {
+    if state.case_id.is_some() && !can_see(state, actor) {
+        return Err(if is_suspect(state, actor.user_id) {
+            Violation::new(
+                RuleId::R2,
+                "not_visible",
+                "U heeft geen toegang tot dit dossier.",
+            )
+        } else {
+            Violation::new(
+                RuleId::R14,
+                "not_involved",
+                "U bent niet betrokken bij dit dossier. Overleg met de intern begeleider.",
+            )
+        });
+    }
+    if lead_only(state, command) && actor.role != state.lead_role() {
+        let who = match state.lead_role() {
+            Role::Board => "het schoolbestuur",
+            _ => "de intern begeleider",
+        };
+        return Err(Violation::new(
+            RuleId::R14,
+            "lead_only",
+            format!(
+                "Deze stap is voor {who}. U kunt de signalen wel vastleggen en met hen overleggen."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::access::can_see;
+    use crate::testkit::*;
+    use crate::RuleId;
+
+    #[test]
+    fn r14_teacher_records_and_consults() {
+        let mut kit = Kit::opened();
+        kit.ok(TEACHER, signal_own());
+        kit.ok(TEACHER, consultation_internal());
+        kit.ok(TEACHER, advice());
+    }
+
+    #[test]
+    fn r14_teacher_cannot_weigh_decide_or_report() {
+        let mut kit = Kit::opened();
+        kit.ok(TEACHER, signal_own());
+        kit.ok(TEACHER, conversation());
+        assert_eq!(
+            kit.refused(
+                TEACHER,
+                assessment_2019(crate::records::Answer::Yes, None, None)
+            ),
+            (RuleId::R14, "lead_only".into())
+        );
+        kit.ok(
+            COORDINATOR,
+            assessment_2019(crate::records::Answer::Yes, None, None),
+        );
+        assert_eq!(kit.refused(TEACHER, decision(true, false)).0, RuleId::R14);
+        kit.ok(COORDINATOR, decision(true, false));
+        kit.ok(COORDINATOR, discussion());
+        assert_eq!(kit.refused(TEACHER, report()).0, RuleId::R14);
+        assert_eq!(
+            kit.refused(TEACHER, close(crate::records::CaseOutcome::Unfounded))
+                .0,
+            RuleId::R14
+        );
+    }
+
+    #[test]
+    fn r14_teacher_sees_only_cases_they_are_involved_in() {
+        let mut kit = Kit::opened();
+        assert!(can_see(&kit.state, TEACHER));
+        assert!(!can_see(&kit.state, OTHER_TEACHER));
+        assert!(can_see(&kit.state, COORDINATOR));
+        assert!(can_see(&kit.state, DIRECTOR));
+        assert!(
+            !can_see(&kit.state, BOARD),
+            "the board sees staff cases only"
+        );
+        assert_eq!(
+            kit.refused(OTHER_TEACHER, signal_own()),
+            (RuleId::R14, "not_involved".into())
+        );
+        kit.ok(
+            COORDINATOR,
+            crate::Command::InvolveColleague {
+                user: OTHER_TEACHER.user_id,
+            },
+        );
+        assert!(can_see(&kit.state, OTHER_TEACHER));
+    }
+}
