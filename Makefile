@@ -22,7 +22,7 @@ lint:
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 
 unit:
-	cargo test --workspace --locked
+	bash scripts/with-keyring.sh cargo test --workspace --locked
 
 purity:
 	@bash scripts/check-engine-purity.sh

@@ -3,7 +3,9 @@
 # missing, so that a warm machine skips it in a second.
 set -euo pipefail
 
-APT_PACKAGES=(build-essential pkg-config)
+# dbus + gnome-keyring: a real Secret Service for the store's tests; sqlite3: proves the database
+# file is unreadable without the key.
+APT_PACKAGES=(build-essential pkg-config dbus gnome-keyring sqlite3)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

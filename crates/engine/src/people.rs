@@ -83,7 +83,7 @@ pub struct Parent {
 }
 
 /// Full names, not initials: a name needs at least two parts and a part of two letters or more.
-pub(crate) fn looks_like_full_name(name: &str) -> bool {
+pub fn looks_like_full_name(name: &str) -> bool {
     let parts: Vec<&str> = name.split_whitespace().collect();
     parts.len() >= 2
         && parts.iter().any(|p| {

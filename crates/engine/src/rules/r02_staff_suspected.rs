@@ -3,7 +3,7 @@
 
 use super::check_not_future;
 use crate::ids::UserId;
-use crate::people::{looks_like_full_name, Actor, Role};
+use crate::people::{looks_like_full_name, Actor};
 use crate::records::{BoardInformedInput, StaffSuspicionInput};
 use crate::rule::RuleId;
 use crate::state::CaseState;
@@ -88,11 +88,6 @@ pub(crate) fn check_involve(state: &CaseState, user: UserId) -> Result<(), Viola
         ));
     }
     Ok(())
-}
-
-/// Who leads and may see a staff case besides the recorders: the board and the director.
-pub(crate) fn sees_staff_case(role: Role) -> bool {
-    matches!(role, Role::Board | Role::Director)
 }
 
 #[cfg(test)]

@@ -1,0 +1,185 @@
+//! The store's one error type. Serialises as `{code, message}` for the app; the message is Dutch
+//! and never contains personal data, so it can be shown and logged.
+
+use meldcode_engine::Violation;
+use serde::Serialize;
+use std::fmt;
+
+#[derive(Debug)]
+pub enum StoreError {
+    /// The engine refused the command; its rule and Dutch message pass through.
+    Rule(Violation),
+    /// No store in this folder yet.
+    NotInitialised,
+    AlreadyInitialised,
+    UnknownUser,
+    WrongPin {
+        attempts_left_before_delay: u32,
+    },
+    /// Too many wrong PINs: wait until the delay has passed.
+    LockedOut {
+        seconds: u64,
+    },
+    WeakPin,
+    WrongRecoveryKey,
+    /// The OS keyring cannot be reached, or its entry is gone.
+    Keyring {
+        missing_entry: bool,
+        detail: String,
+    },
+    /// The file or an event was damaged or changed outside the app.
+    Damaged {
+        detail: String,
+    },
+    NotFound {
+        what: &'static str,
+    },
+    NotAllowed {
+        message: String,
+    },
+    Invalid {
+        message: String,
+    },
+    Io(std::io::Error),
+    Database(rusqlite::Error),
+}
+
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Rule(_) => "rule_violation",
+            Self::NotInitialised => "not_initialised",
+            Self::AlreadyInitialised => "already_initialised",
+            Self::UnknownUser => "unknown_user",
+            Self::WrongPin { .. } => "wrong_pin",
+            Self::LockedOut { .. } => "locked_out",
+            Self::WeakPin => "weak_pin",
+            Self::WrongRecoveryKey => "wrong_recovery_key",
+            Self::Keyring {
+                missing_entry: true,
+                ..
+            } => "keyring_entry_missing",
+            Self::Keyring { .. } => "keyring_unavailable",
+            Self::Damaged { .. } => "damaged",
+            Self::NotFound { .. } => "not_found",
+            Self::NotAllowed { .. } => "not_allowed",
+            Self::Invalid { .. } => "invalid",
+            Self::Io(_) => "io",
+            Self::Database(_) => "database",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Self::Rule(v) => format!("{} ({})", v.message, v.rule),
+            Self::NotInitialised => "Er is op dit apparaat nog geen Meldcode-dossier ingericht.".into(),
+            Self::AlreadyInitialised => "Meldcode is op dit apparaat al ingericht.".into(),
+            Self::UnknownUser => "Deze gebruiker bestaat niet op dit apparaat.".into(),
+            Self::WrongPin { attempts_left_before_delay } => format!(
+                "Onjuiste pincode. Nog {attempts_left_before_delay} poging(en) voordat u moet wachten."
+            ),
+            Self::LockedOut { seconds } => format!(
+                "Te vaak een onjuiste pincode. Probeer het over {seconds} seconden opnieuw."
+            ),
+            Self::WeakPin => "Kies een pincode van minstens 6 cijfers die niet alleen uit dezelfde of opeenvolgende cijfers bestaat.".into(),
+            Self::WrongRecoveryKey => "De herstelsleutel klopt niet. Controleer hem met het papier uit de kluis.".into(),
+            Self::Keyring { missing_entry: true, .. } => "De sleutel van dit apparaat ontbreekt in de sleutelbos van het besturingssysteem. Open het dossier met de herstelsleutel uit de kluis van de school.".into(),
+            Self::Keyring { detail, .. } => format!("De sleutelbos van het besturingssysteem is niet bereikbaar ({detail}). Zonder sleutelbos opent Meldcode het dossier niet; gebruik zo nodig de herstelsleutel uit de kluis."),
+            Self::Damaged { detail } => format!("Het dossierbestand is beschadigd of gewijzigd ({detail}). Zet een reservekopie terug en neem contact op met de ICT-beheerder."),
+            Self::NotFound { what } => format!("{what} niet gevonden."),
+            Self::NotAllowed { message } | Self::Invalid { message } => message.clone(),
+            Self::Io(e) => format!("Het bestand kon niet worden gelezen of geschreven ({}).", e.kind()),
+            Self::Database(e) => format!("Databasefout ({}).", database_code(e)),
+        }
+    }
+}
+
+/// SQLite's error code without the message, which may quote data.
+fn database_code(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => format!("{:?}", f.code),
+        other => format!("{:?}", std::mem::discriminant(other)),
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<Violation> for StoreError {
+    fn from(v: Violation) -> Self {
+        Self::Rule(v)
+    }
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        Self::Io(e)
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if matches!(f.code, NotADatabase | DatabaseCorrupt) =>
+            {
+                Self::Damaged {
+                    detail: "database".into(),
+                }
+            }
+            _ => Self::Database(e),
+        }
+    }
+}
+
+impl From<rusqlite_migration::Error> for StoreError {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => err.into(),
+            other => Self::Invalid {
+                message: format!(
+                    "Het dossier kon niet worden bijgewerkt naar deze versie ({other})."
+                ),
+            },
+        }
+    }
+}
+
+impl From<keyring_core::Error> for StoreError {
+    fn from(e: keyring_core::Error) -> Self {
+        match e {
+            keyring_core::Error::NoEntry => Self::Keyring {
+                missing_entry: true,
+                detail: "geen sleutel".into(),
+            },
+            other => Self::Keyring {
+                missing_entry: false,
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+/// What crosses into the app and the CLI's `--json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<&StoreError> for ErrorBody {
+    fn from(e: &StoreError) -> Self {
+        Self {
+            code: e.code().to_owned(),
+            message: e.message(),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

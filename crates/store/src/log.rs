@@ -1,0 +1,174 @@
+//! The append-only event log with a hash chain per device, and its verification.
+
+use crate::error::{Result, StoreError};
+use meldcode_engine::envelope::Envelope;
+use meldcode_engine::hlc::Hlc;
+use meldcode_engine::{CaseId, DeviceId};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// The chain starts from 32 zero bytes.
+const GENESIS: [u8; 32] = [0; 32];
+
+pub fn chain_hash(prev: &[u8], body: &[u8]) -> Vec<u8> {
+    let mut h = Sha256::new();
+    h.update(prev);
+    h.update(body);
+    h.finalize().to_vec()
+}
+
+/// Where this device's chain stands: last sequence number, clock and hash.
+pub struct DeviceHead {
+    pub last_seq: u64,
+    pub clock: Hlc,
+    pub hash: Vec<u8>,
+}
+
+pub fn device_head(conn: &Connection, device: DeviceId) -> Result<DeviceHead> {
+    let row: Option<(i64, String, Vec<u8>)> = conn
+        .query_row(
+            "SELECT device_seq, body, hash FROM events WHERE device_id = ?1
+             ORDER BY device_seq DESC LIMIT 1",
+            params![device.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    match row {
+        None => Ok(DeviceHead {
+            last_seq: 0,
+            clock: Hlc::default(),
+            hash: GENESIS.to_vec(),
+        }),
+        Some((seq, body, hash)) => Ok(DeviceHead {
+            last_seq: u64::try_from(seq).unwrap_or(0),
+            clock: parse(&body)?.hlc,
+            hash,
+        }),
+    }
+}
+
+pub fn append(tx: &Transaction<'_>, head: &mut DeviceHead, event: &Envelope) -> Result<()> {
+    let body = event.canonical_json().map_err(|_| StoreError::Invalid {
+        message: "Gebeurtenis kon niet worden vastgelegd.".into(),
+    })?;
+    let hash = chain_hash(&head.hash, &body);
+    let body = String::from_utf8(body).map_err(|_| StoreError::Invalid {
+        message: "Gebeurtenis kon niet worden vastgelegd.".into(),
+    })?;
+    tx.execute(
+        "INSERT INTO events (id, case_id, device_id, device_seq, body, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            event.id.to_string(),
+            event.case_id.to_string(),
+            event.device_id.to_string(),
+            i64::try_from(event.device_seq).unwrap_or(i64::MAX),
+            body,
+            head.hash,
+            hash,
+        ],
+    )?;
+    head.last_seq = event.device_seq;
+    head.clock = event.hlc;
+    head.hash = hash;
+    Ok(())
+}
+
+fn parse(body: &str) -> Result<Envelope> {
+    serde_json::from_str(body).map_err(|_| StoreError::Damaged {
+        detail: "een gebeurtenis kan niet worden gelezen".into(),
+    })
+}
+
+pub fn case_events(conn: &Connection, case: CaseId) -> Result<Vec<Envelope>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT body FROM events WHERE case_id = ?1 ORDER BY seq")?;
+    let rows = stmt.query_map(params![case.to_string()], |r| r.get::<_, String>(0))?;
+    rows.map(|b| parse(&b?)).collect()
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub devices: usize,
+    pub events: usize,
+    pub cases: usize,
+}
+
+/// Walks every device chain and checks every hash, sequence number and body. Any mismatch is
+/// `Damaged`: the file was damaged or changed outside the app.
+pub fn verify(conn: &Connection) -> Result<VerifyReport> {
+    let damaged = |detail: String| StoreError::Damaged { detail };
+    // Every page's HMAC, including pages the chains below never read.
+    let mut check = conn.prepare("PRAGMA cipher_integrity_check")?;
+    let problems = check.query_map([], |r| r.get::<_, String>(0))?.count();
+    if problems > 0 {
+        return Err(damaged(format!("{problems} beschadigde pagina('s)")));
+    }
+    let quick: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if quick != "ok" {
+        return Err(damaged("databasestructuur".into()));
+    }
+    let mut stmt = conn.prepare(
+        "SELECT id, case_id, device_id, device_seq, body, prev_hash, hash FROM events
+         ORDER BY device_id, device_seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut report = VerifyReport::default();
+    let mut current: Option<String> = None;
+    let mut expected_seq = 0i64;
+    let mut prev: Vec<u8> = GENESIS.to_vec();
+    let mut cases = std::collections::BTreeSet::new();
+    while let Some(row) = rows.next()? {
+        let (id, case_id, device, seq, body, prev_hash, hash): (
+            String,
+            String,
+            String,
+            i64,
+            String,
+            Vec<u8>,
+            Vec<u8>,
+        ) = (
+            row.get(0)?,
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+            row.get(5)?,
+            row.get(6)?,
+        );
+        if current.as_deref() != Some(device.as_str()) {
+            current = Some(device.clone());
+            report.devices += 1;
+            expected_seq = 1;
+            prev = GENESIS.to_vec();
+        }
+        let at = format!("apparaat {}, volgnummer {seq}", short(&device));
+        if seq != expected_seq {
+            return Err(damaged(format!("ontbrekende gebeurtenis vóór {at}")));
+        }
+        if prev_hash != prev || chain_hash(&prev, body.as_bytes()) != hash {
+            return Err(damaged(format!("hash klopt niet bij {at}")));
+        }
+        let e = parse(&body)?;
+        if e.id.to_string() != id
+            || e.case_id.to_string() != case_id
+            || e.device_id.to_string() != device
+            || i64::try_from(e.device_seq).ok() != Some(seq)
+        {
+            return Err(damaged(format!(
+                "kolommen wijken af van de inhoud bij {at}"
+            )));
+        }
+        cases.insert(case_id);
+        prev = hash;
+        expected_seq += 1;
+        report.events += 1;
+    }
+    report.cases = cases.len();
+    Ok(report)
+}
+
+fn short(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}

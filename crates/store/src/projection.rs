@@ -1,0 +1,94 @@
+//! The case list, kept in the same transaction as each append so that lists need no replay.
+
+use crate::error::{Result, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use meldcode_engine::access::Audience;
+use meldcode_engine::policy::CasePolicy;
+use meldcode_engine::summary::{summarise, CaseSummary};
+use meldcode_engine::{Actor, CaseState};
+use rusqlite::{params, Connection, Transaction};
+use serde::Serialize;
+
+pub fn upsert(
+    tx: &Transaction<'_>,
+    state: &CaseState,
+    policy: CasePolicy,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let Some(summary) = summarise(state, policy, now) else {
+        return Ok(());
+    };
+    tx.execute(
+        "INSERT INTO cases (case_id, pupil_name, pupil_group, step, next_due, closed,
+                            last_recorded_at, summary, audience)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (case_id) DO UPDATE SET
+            pupil_name = excluded.pupil_name, pupil_group = excluded.pupil_group,
+            step = excluded.step, next_due = excluded.next_due, closed = excluded.closed,
+            last_recorded_at = excluded.last_recorded_at, summary = excluded.summary,
+            audience = excluded.audience",
+        params![
+            summary.case_id.to_string(),
+            summary.pupil_name,
+            summary.group,
+            summary.step.number(),
+            summary.next_due.map(|d| d.to_string()),
+            summary.outcome.is_some(),
+            summary.last_recorded_at.unwrap_or(now).to_rfc3339(),
+            json(&summary)?,
+            json(&Audience::of(state))?,
+        ],
+    )?;
+    Ok(())
+}
+
+fn json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|_| StoreError::Invalid {
+        message: "Overzicht kon niet worden bijgewerkt.".into(),
+    })
+}
+
+/// One row of the case list as the app shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseListItem {
+    #[serde(flatten)]
+    pub summary: CaseSummary,
+    pub overdue: bool,
+}
+
+/// The cases `viewer` may see, open ones with overdue actions first, then by due date, then the
+/// most recently touched. `search` matches pupil name or group.
+pub fn list(
+    conn: &Connection,
+    viewer: Actor,
+    search: Option<&str>,
+    today: NaiveDate,
+) -> Result<Vec<CaseListItem>> {
+    let pattern = search
+        .map(|s| format!("%{}%", s.trim().replace(['%', '_'], "")))
+        .unwrap_or_else(|| "%".into());
+    let mut stmt = conn.prepare_cached(
+        "SELECT summary, audience FROM cases
+         WHERE pupil_name LIKE ?1 OR pupil_group LIKE ?1
+         ORDER BY closed, next_due IS NULL, next_due, last_recorded_at DESC",
+    )?;
+    let rows = stmt.query_map(params![pattern], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let damaged = || StoreError::Damaged {
+        detail: "overzicht van dossiers".into(),
+    };
+    let mut out = Vec::new();
+    for row in rows {
+        let (summary, audience) = row?;
+        let audience: Audience = serde_json::from_str(&audience).map_err(|_| damaged())?;
+        if !audience.admits(viewer) {
+            continue;
+        }
+        let summary: CaseSummary = serde_json::from_str(&summary).map_err(|_| damaged())?;
+        let overdue = summary.outcome.is_none() && summary.next_due.is_some_and(|d| d < today);
+        out.push(CaseListItem { summary, overdue });
+    }
+    out.sort_by_key(|c| !c.overdue);
+    Ok(out)
+}

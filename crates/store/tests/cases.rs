@@ -1,0 +1,115 @@
+//! Recording through the store: the case list, search, visibility, timeline, export, backup.
+#![allow(clippy::unwrap_used)] // test helpers: a failure should stop the test loudly
+
+mod common;
+
+use common::*;
+use meldcode_engine::testkit;
+use meldcode_engine::{Command, Role};
+use meldcode_store::{Store, StoreError};
+
+#[test]
+fn a_refused_command_writes_nothing_and_says_why_in_dutch() {
+    let mut f = fresh();
+    let case = case_with_signal(&mut f.store);
+    let err = f.store.record(case, &testkit::report()).unwrap_err();
+    assert_eq!(err.code(), "rule_violation");
+    assert!(err.message().contains("R11"));
+    assert_eq!(f.store.verify().unwrap().events, 2);
+}
+
+#[test]
+fn the_case_list_shows_step_and_next_action_and_finds_by_name_or_group() {
+    let mut f = fresh();
+    let case = case_with_signal(&mut f.store);
+    let list = f.store.list_cases(None).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].summary.case_id, case);
+    assert_eq!(list[0].summary.pupil_name, "Sanne de Vries");
+    assert!(list[0].summary.next_action.is_some());
+    assert_eq!(f.store.list_cases(Some("sanne")).unwrap().len(), 1);
+    assert_eq!(f.store.list_cases(Some("groep 5")).unwrap().len(), 1);
+    assert!(f.store.list_cases(Some("Mohammed")).unwrap().is_empty());
+}
+
+#[test]
+fn a_teacher_sees_only_their_own_cases() {
+    let f = fresh();
+    let data = f.data();
+    let mut coordinator = f.store;
+    let theirs = case_with_signal(&mut coordinator);
+    let teacher = coordinator
+        .add_user("Jeroen Smit", Role::Teacher, "730461")
+        .unwrap();
+    coordinator.lock();
+    let mut store = Store::unlock(&data, teacher.id, "730461").unwrap();
+    assert!(store.list_cases(None).unwrap().is_empty());
+    assert!(matches!(
+        store.case_view(theirs),
+        Err(StoreError::NotFound { .. })
+    ));
+    let mine = case_with_signal(&mut store);
+    let list = store.list_cases(None).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].summary.case_id, mine);
+}
+
+#[test]
+fn export_holds_every_record_in_order() {
+    let mut f = fresh();
+    let case = case_with_signal(&mut f.store);
+    f.store
+        .record(case, &testkit::consultation_internal())
+        .unwrap();
+    f.store.record(case, &testkit::advice()).unwrap();
+    let export = f.store.export_case(case).unwrap();
+    let kinds: Vec<&str> = export.events.iter().map(|e| e.payload.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "case_opened",
+            "signal_recorded",
+            "consultation_recorded",
+            "advice_requested"
+        ]
+    );
+    let seqs: Vec<u64> = export.events.iter().map(|e| e.device_seq).collect();
+    assert_eq!(seqs, [1, 2, 3, 4]);
+}
+
+#[test]
+fn backup_opens_with_the_same_pin_and_verifies() {
+    let mut f = fresh();
+    let me = f.store.user().id;
+    let case = case_with_signal(&mut f.store);
+    let dest = f.dir.path().join("backup");
+    f.store.backup(&dest).unwrap();
+    // The original keeps working after the backup.
+    f.store.record(case, &testkit::advice()).unwrap();
+    let copy = Store::unlock(&dest, me, PIN).unwrap();
+    assert_eq!(copy.verify().unwrap().events, 2);
+    assert_eq!(copy.list_cases(None).unwrap().len(), 1);
+    assert!(matches!(
+        f.store.backup(&dest),
+        Err(StoreError::Invalid { .. })
+    ));
+}
+
+#[test]
+fn open_case_with_initials_is_refused_by_the_engine() {
+    let mut f = fresh();
+    let mut pupil = testkit::pupil();
+    pupil.full_name = "S. d. V.".into();
+    let err = f
+        .store
+        .record(
+            Store::new_case_id(),
+            &Command::OpenCase {
+                pupil,
+                parents: vec![],
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "rule_violation");
+    assert!(f.store.list_cases(None).unwrap().is_empty());
+}
