@@ -19,12 +19,13 @@ pub(crate) fn raw_key_literal(key: &Key) -> zeroize::Zeroizing<String> {
 }
 
 pub fn open(path: &Path, key: &Key, create: bool) -> Result<Connection> {
-    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    if create {
-        flags |= OpenFlags::SQLITE_OPEN_CREATE;
-    } else if !path.exists() {
+    if !create && !path.exists() {
         return Err(StoreError::NotInitialised);
     }
+    // CREATE also when opening an existing file: ATTACH (used by backups) inherits the flags.
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags)?;
     conn.execute_batch(&format!("PRAGMA key = {};", raw_key_literal(key).as_str()))?;
     // The first read proves the key and the file: a wrong key or a damaged page fails here.

@@ -79,8 +79,15 @@ fn export_holds_every_record_in_order() {
 
 #[test]
 fn backup_opens_with_the_same_pin_and_verifies() {
-    let mut f = fresh();
+    let f = fresh();
     let me = f.store.user().id;
+    let data = f.data();
+    f.store.lock();
+    // A store opened by unlocking (not the one fresh from init) makes the copy.
+    let mut f = Fresh {
+        store: Store::unlock(&data, me, PIN).unwrap(),
+        ..f
+    };
     let case = case_with_signal(&mut f.store);
     let dest = f.dir.path().join("backup");
     f.store.backup(&dest).unwrap();

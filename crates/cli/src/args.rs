@@ -1,0 +1,113 @@
+//! The command line, as clap sees it.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "meldcode",
+    version,
+    about = "Meldcode for the school's IT person: set up, manage users, inspect and verify the encrypted store.",
+    after_help = "The PIN is read from MELDCODE_PIN or asked for (never on the command line)."
+)]
+pub struct Cli {
+    /// Folder with the encrypted store (default: the app's data folder).
+    #[arg(long, global = true, env = "MELDCODE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Who is acting: user id or full name.
+    #[arg(long, global = true, env = "MELDCODE_USER")]
+    pub user: Option<String>,
+
+    /// Machine-readable output.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Set up a new store: school profile and first coordinator. Prints the recovery key once.
+    Init {
+        /// Full name of the first coordinator (intern begeleider).
+        #[arg(long)]
+        name: String,
+        /// School profile JSON (default: the built-in CBS Het Mozaïek profile).
+        #[arg(long)]
+        profile: Option<PathBuf>,
+    },
+    /// Manage users (coordinator only, except `list`).
+    #[command(subcommand)]
+    User(UserCmd),
+    /// List and show cases.
+    #[command(subcommand)]
+    Case(CaseCmd),
+    /// Apply engine commands as JSON (the same JSON the app sends), from a file or stdin.
+    Apply {
+        /// File with one request or an array of requests; `-` or absent reads stdin.
+        file: Option<PathBuf>,
+    },
+    /// Check every hash chain and every page of the database.
+    Verify,
+    /// One case's full record as JSON.
+    Export { case: String },
+    /// Write a consistent encrypted copy of the store into DEST (an empty or new folder).
+    Backup { dest: PathBuf },
+    /// Open with the recovery key from the school's safe and set a new PIN (coordinator).
+    Recover,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Add a user; their first PIN comes from MELDCODE_NEW_PIN or a prompt.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    List,
+    /// Remove a user's access (their records stay).
+    Remove {
+        user: String,
+    },
+    /// Set a new PIN for a user (from MELDCODE_NEW_PIN or a prompt).
+    ResetPin {
+        user: String,
+    },
+    /// Change your own PIN (the new one from MELDCODE_NEW_PIN or a prompt).
+    ChangePin,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCmd {
+    /// The cases you may see; overdue first.
+    List {
+        /// Part of a pupil's name or group.
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// A case's timeline and next actions.
+    Show { case: String },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RoleArg {
+    Teacher,
+    Coordinator,
+    Director,
+    Board,
+}
+
+impl From<RoleArg> for meldcode_engine::Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Teacher => Self::Teacher,
+            RoleArg::Coordinator => Self::Coordinator,
+            RoleArg::Director => Self::Director,
+            RoleArg::Board => Self::Board,
+        }
+    }
+}

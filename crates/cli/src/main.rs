@@ -1,0 +1,146 @@
+//! `meldcode`: the command line over the same engine and store as the app.
+
+mod apply;
+mod args;
+mod failure;
+mod print;
+mod session;
+
+use args::{CaseCmd, Cli, Cmd, UserCmd};
+use clap::Parser;
+use failure::Failure;
+use meldcode_engine::profile::SchoolProfile;
+use meldcode_engine::CaseId;
+use meldcode_store::{KdfParams, Store};
+use print::Out;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Out { json: cli.json };
+    match run(cli, out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            out.failure(&f.body);
+            ExitCode::from(f.exit_code)
+        }
+    }
+}
+
+fn case_id(text: &str) -> Result<CaseId, Failure> {
+    text.trim()
+        .parse()
+        .map_err(|_| Failure::usage("a case id looks like 0190f3c2-…: see `meldcode case list`"))
+}
+
+fn new_pin(prompt: &str) -> Result<String, Failure> {
+    let pin = session::read_pin("MELDCODE_NEW_PIN", prompt)?;
+    if std::env::var_os("MELDCODE_NEW_PIN").is_none() {
+        let again = session::read_pin("MELDCODE_NEW_PIN", "Repeat the new PIN: ")?;
+        if again != pin {
+            return Err(Failure::usage("the two PINs differ"));
+        }
+    }
+    Ok(pin)
+}
+
+fn run(cli: Cli, out: Out) -> Result<(), Failure> {
+    let dir = session::data_dir(cli.data_dir)?;
+    let user = cli.user.as_deref();
+    match cli.command {
+        Cmd::Init { name, profile } => {
+            let profile = match profile {
+                None => SchoolProfile::mozaiek(),
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                        Failure::input(format!("cannot read {}: {e}", path.display()))
+                    })?;
+                    SchoolProfile::from_json(&text).map_err(|e| {
+                        Failure::input(format!("the school profile is not valid:\n{e}"))
+                    })?
+                }
+            };
+            let pin = session::read_pin("MELDCODE_PIN", "PIN for the coordinator: ")?;
+            let init = Store::init(&dir, profile, &name, &pin, KdfParams::DEFAULT)?;
+            out.initialised(&dir, init.store.user(), &init.recovery_key);
+        }
+        Cmd::User(cmd) => {
+            let mut store = session::unlock(&dir, user)?;
+            match cmd {
+                UserCmd::Add { name, role } => {
+                    let pin = new_pin(&format!("First PIN for {name}: "))?;
+                    let added = store.add_user(&name, role.into(), &pin)?;
+                    out.user_added(&added);
+                }
+                UserCmd::List => out.users(&store.users()?),
+                UserCmd::Remove { user } => {
+                    let who = session::resolve_user(&dir, Some(&user))?;
+                    store.remove_user(who.id)?;
+                    out.done("user removed");
+                }
+                UserCmd::ResetPin { user } => {
+                    let who = session::resolve_user(&dir, Some(&user))?;
+                    let pin = new_pin(&format!("New PIN for {}: ", who.display_name))?;
+                    store.reset_pin(who.id, &pin)?;
+                    out.done("PIN set");
+                }
+                UserCmd::ChangePin => {
+                    let current = session::read_pin("MELDCODE_PIN", "Current PIN: ")?;
+                    let pin = new_pin("New PIN: ")?;
+                    store.change_pin(&current, &pin)?;
+                    out.done("PIN changed");
+                }
+            }
+        }
+        Cmd::Case(CaseCmd::List { search }) => {
+            let store = session::unlock(&dir, user)?;
+            out.cases(&store.list_cases(search.as_deref())?);
+        }
+        Cmd::Case(CaseCmd::Show { case }) => {
+            let store = session::unlock(&dir, user)?;
+            out.case(&store.case_view(case_id(&case)?)?, &store.users()?);
+        }
+        Cmd::Apply { file } => {
+            let requests = apply::read_requests(file.as_deref())?;
+            let mut store = session::unlock(&dir, user)?;
+            match apply::apply(&mut store, requests) {
+                Ok(done) => out.applied(&done),
+                Err((done, index, failure)) => {
+                    out.applied(&done);
+                    return Err(Failure {
+                        body: meldcode_store::ErrorBody {
+                            message: format!(
+                                "request {} refused: {}",
+                                index + 1,
+                                failure.body.message
+                            ),
+                            code: failure.body.code,
+                        },
+                        exit_code: failure.exit_code,
+                    });
+                }
+            }
+        }
+        Cmd::Verify => {
+            let store = session::unlock(&dir, user)?;
+            out.verified(&store.verify()?);
+        }
+        Cmd::Export { case } => {
+            let store = session::unlock(&dir, user)?;
+            out.json_value(&store.export_case(case_id(&case)?)?);
+        }
+        Cmd::Backup { dest } => {
+            let store = session::unlock(&dir, user)?;
+            store.backup(&dest)?;
+            out.done(&format!("backup written to {}", dest.display()));
+        }
+        Cmd::Recover => {
+            let who = session::resolve_user(&dir, user)?;
+            let key = session::read_pin("MELDCODE_RECOVERY_KEY", "Recovery key: ")?;
+            let pin = new_pin("New PIN: ")?;
+            Store::recover(&dir, &key, who.id, &pin)?;
+            out.done("recovered; users marked 'needs new PIN' get one from the coordinator (meldcode user reset-pin)");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,53 @@
+//! Who is acting and with which PIN: resolving `--user`, reading PINs, unlocking.
+
+use crate::failure::Failure;
+use meldcode_engine::UserId;
+use meldcode_store::{LockScreenUser, Store};
+use std::path::{Path, PathBuf};
+
+/// The folder the app uses too: `<data dir>/nl.meldcode.app` (on Linux `~/.local/share/…`).
+pub fn data_dir(given: Option<PathBuf>) -> Result<PathBuf, Failure> {
+    given
+        .or_else(|| dirs::data_dir().map(|d| d.join("nl.meldcode.app")))
+        .ok_or_else(|| Failure::usage("no data folder: pass --data-dir"))
+}
+
+/// A user by id or by full name (case-insensitive), from the lock-screen list.
+pub fn resolve_user(dir: &Path, given: Option<&str>) -> Result<LockScreenUser, Failure> {
+    let given =
+        given.ok_or_else(|| Failure::usage("who is acting? pass --user or set MELDCODE_USER"))?;
+    let users = Store::lock_screen_users(dir)?;
+    let wanted = given.trim();
+    let by_id = wanted.parse::<UserId>().ok();
+    let matches: Vec<LockScreenUser> = users
+        .into_iter()
+        .filter(|u| Some(u.id) == by_id || u.display_name.eq_ignore_ascii_case(wanted))
+        .collect();
+    match matches.len() {
+        1 => Ok(matches
+            .into_iter()
+            .next()
+            .ok_or_else(|| Failure::usage("unknown user"))?),
+        0 => Err(Failure::usage(
+            "unknown user: use the id or the full name from `meldcode user list`",
+        )),
+        _ => Err(Failure::usage(
+            "more than one user has that name: use the id",
+        )),
+    }
+}
+
+/// A PIN from the environment variable, or asked for without echo.
+pub fn read_pin(env: &str, prompt: &str) -> Result<String, Failure> {
+    if let Ok(pin) = std::env::var(env) {
+        return Ok(pin);
+    }
+    rpassword::prompt_password(prompt)
+        .map_err(|_| Failure::usage(&format!("no PIN: set {env} or run in a terminal")))
+}
+
+pub fn unlock(dir: &Path, user: Option<&str>) -> Result<Store, Failure> {
+    let who = resolve_user(dir, user)?;
+    let pin = read_pin("MELDCODE_PIN", &format!("PIN for {}: ", who.display_name))?;
+    Ok(Store::unlock(dir, who.id, &pin)?)
+}
