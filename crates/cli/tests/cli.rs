@@ -226,3 +226,25 @@ fn users_are_added_by_the_coordinator_and_see_only_their_cases() {
     let users = ok_json(meldcode(&dir, &["--json", "user", "list"], None, &[]));
     assert_eq!(users.as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn an_unreachable_keyring_is_said_plainly_and_nothing_opens() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    init(&dir);
+    let out = meldcode(
+        &dir,
+        &["case", "list"],
+        None,
+        &[(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/meldcode-test",
+        )],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("keyring_unavailable") && err.contains("sleutelbos"),
+        "{err}"
+    );
+}

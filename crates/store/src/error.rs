@@ -84,7 +84,7 @@ impl StoreError {
             Self::WeakPin => "Kies een pincode van minstens 6 cijfers die niet alleen uit dezelfde of opeenvolgende cijfers bestaat.".into(),
             Self::WrongRecoveryKey => "De herstelsleutel klopt niet. Controleer hem met het papier uit de kluis.".into(),
             Self::Keyring { missing_entry: true, .. } => "De sleutel van dit apparaat ontbreekt in de sleutelbos van het besturingssysteem. Open het dossier met de herstelsleutel uit de kluis van de school.".into(),
-            Self::Keyring { detail, .. } => format!("De sleutelbos van het besturingssysteem is niet bereikbaar ({detail}). Zonder sleutelbos opent Meldcode het dossier niet; gebruik zo nodig de herstelsleutel uit de kluis."),
+            Self::Keyring { detail, .. } => format!("De sleutelbos van het besturingssysteem is niet bereikbaar ({detail}). Zonder sleutelbos opent Meldcode het dossier niet. Laat de ICT-beheerder de sleutelbos herstellen; is de sleutel van dit apparaat verloren, dan is de herstelsleutel uit de kluis nodig."),
             Self::Damaged { detail } => format!("Het dossierbestand is beschadigd of gewijzigd ({detail}). Zet een reservekopie terug en neem contact op met de ICT-beheerder."),
             Self::NotFound { what } => format!("{what} niet gevonden."),
             Self::NotAllowed { message } | Self::Invalid { message } => message.clone(),
