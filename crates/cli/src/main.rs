@@ -33,7 +33,7 @@ fn case_id(text: &str) -> Result<CaseId, Failure> {
         .map_err(|_| Failure::usage("a case id looks like 0190f3c2-…: see `meldcode case list`"))
 }
 
-fn new_pin(prompt: &str) -> Result<String, Failure> {
+fn new_pin(prompt: &str) -> Result<zeroize::Zeroizing<String>, Failure> {
     let pin = session::read_pin("MELDCODE_NEW_PIN", prompt)?;
     if std::env::var_os("MELDCODE_NEW_PIN").is_none() {
         let again = session::read_pin("MELDCODE_NEW_PIN", "Repeat the new PIN: ")?;

@@ -4,6 +4,7 @@ use crate::failure::Failure;
 use meldcode_engine::UserId;
 use meldcode_store::{LockScreenUser, Store};
 use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
 
 /// The folder the app uses too: `<data dir>/nl.meldcode.app` (on Linux `~/.local/share/…`).
 pub fn data_dir(given: Option<PathBuf>) -> Result<PathBuf, Failure> {
@@ -37,12 +38,13 @@ pub fn resolve_user(dir: &Path, given: Option<&str>) -> Result<LockScreenUser, F
     }
 }
 
-/// A PIN from the environment variable, or asked for without echo.
-pub fn read_pin(env: &str, prompt: &str) -> Result<String, Failure> {
+/// A PIN from the environment variable, or asked for without echo; wiped from memory on drop.
+pub fn read_pin(env: &str, prompt: &str) -> Result<Zeroizing<String>, Failure> {
     if let Ok(pin) = std::env::var(env) {
-        return Ok(pin);
+        return Ok(Zeroizing::new(pin));
     }
     rpassword::prompt_password(prompt)
+        .map(Zeroizing::new)
         .map_err(|_| Failure::usage(&format!("no PIN: set {env} or run in a terminal")))
 }
 
