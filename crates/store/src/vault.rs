@@ -22,7 +22,7 @@ pub struct UserEnvelope {
     pub user_id: UserId,
     pub display_name: String,
     pub role: Role,
-    #[serde(with = "crate::vault::hex_vec")]
+    #[serde(with = "crate::crypto::hex_bytes")]
     pub salt: Vec<u8>,
     pub kdf: KdfParams,
     /// `None` after a recovery replaced the device secret: the coordinator sets a new PIN.
@@ -122,21 +122,6 @@ impl UserEnvelope {
     pub fn register_success(&mut self) {
         self.failed_attempts = 0;
         self.locked_until = None;
-    }
-}
-
-pub(crate) mod hex_vec {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&data_encoding::HEXLOWER.encode(bytes))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(d)?;
-        data_encoding::HEXLOWER
-            .decode(text.as_bytes())
-            .map_err(serde::de::Error::custom)
     }
 }
 
