@@ -27,5 +27,7 @@ unit:
 purity:
 	@bash scripts/check-engine-purity.sh
 
-bench:
-	@echo "No benchmarks yet: the store (issue 3) brings the first ones."
+# The store's figures: one signal recorded vs a bare SQLCipher insert, 10,000 cases / 200,000
+# events opened and listed, unlock with the real Argon2id parameters (crates/store/benches).
+bench: setup
+	bash scripts/with-keyring.sh cargo bench -p meldcode-store --bench store
