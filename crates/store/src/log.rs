@@ -19,6 +19,7 @@ pub fn chain_hash(prev: &[u8], body: &[u8]) -> Vec<u8> {
 }
 
 /// Where this device's chain stands: last sequence number, clock and hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceHead {
     pub last_seq: u64,
     pub clock: Hlc,
@@ -27,12 +28,13 @@ pub struct DeviceHead {
 
 pub fn device_head(conn: &Connection, device: DeviceId) -> Result<DeviceHead> {
     let row: Option<(i64, String, Vec<u8>)> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT device_seq, body, hash FROM events WHERE device_id = ?1
              ORDER BY device_seq DESC LIMIT 1",
-            params![device.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        )?
+        .query_row(params![device.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
     match row {
         None => Ok(DeviceHead {
@@ -48,7 +50,8 @@ pub fn device_head(conn: &Connection, device: DeviceId) -> Result<DeviceHead> {
     }
 }
 
-pub fn append(tx: &Transaction<'_>, head: &mut DeviceHead, event: &Envelope) -> Result<()> {
+/// Appends one event to this device's chain; returns its position in the log.
+pub fn append(tx: &Transaction<'_>, head: &mut DeviceHead, event: &Envelope) -> Result<i64> {
     let body = event.canonical_json().map_err(|_| StoreError::Invalid {
         message: "Gebeurtenis kon niet worden vastgelegd.".into(),
     })?;
@@ -56,23 +59,44 @@ pub fn append(tx: &Transaction<'_>, head: &mut DeviceHead, event: &Envelope) -> 
     let body = String::from_utf8(body).map_err(|_| StoreError::Invalid {
         message: "Gebeurtenis kon niet worden vastgelegd.".into(),
     })?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO events (id, case_id, device_id, device_seq, body, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            event.id.to_string(),
-            event.case_id.to_string(),
-            event.device_id.to_string(),
-            i64::try_from(event.device_seq).unwrap_or(i64::MAX),
-            body,
-            head.hash,
-            hash,
-        ],
-    )?;
+    )?
+    .execute(params![
+        event.id.to_string(),
+        event.case_id.to_string(),
+        event.device_id.to_string(),
+        i64::try_from(event.device_seq).unwrap_or(i64::MAX),
+        body,
+        head.hash,
+        hash,
+    ])?;
     head.last_seq = event.device_seq;
     head.clock = event.hlc;
     head.hash = hash;
-    Ok(())
+    Ok(tx.last_insert_rowid())
+}
+
+/// The last sequence number and hash of this device's chain, without reading the event: enough
+/// to tell whether a remembered `DeviceHead` is still the head (another process may append).
+pub fn device_tip(conn: &Connection, device: DeviceId) -> Result<Option<(u64, Vec<u8>)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT device_seq, hash FROM events WHERE device_id = ?1
+             ORDER BY device_seq DESC LIMIT 1",
+        )?
+        .query_row(params![device.to_string()], |r| {
+            Ok((u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0), r.get(1)?))
+        })
+        .optional()?)
+}
+
+/// The position of a case's newest event, to tell whether a remembered state is current.
+pub fn case_tip(conn: &Connection, case: CaseId) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT max(seq) FROM events WHERE case_id = ?1")?
+        .query_row(params![case.to_string()], |r| r.get(0))?)
 }
 
 fn parse(body: &str) -> Result<Envelope> {

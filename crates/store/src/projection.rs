@@ -18,7 +18,7 @@ pub fn upsert(
     let Some(summary) = summarise(state, policy, now) else {
         return Ok(());
     };
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO cases (case_id, pupil_name, pupil_group, step, next_due, closed,
                             last_recorded_at, summary, audience)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
@@ -27,18 +27,18 @@ pub fn upsert(
             step = excluded.step, next_due = excluded.next_due, closed = excluded.closed,
             last_recorded_at = excluded.last_recorded_at, summary = excluded.summary,
             audience = excluded.audience",
-        params![
-            summary.case_id.to_string(),
-            summary.pupil_name,
-            summary.group,
-            summary.step.number(),
-            summary.next_due.map(|d| d.to_string()),
-            summary.outcome.is_some(),
-            summary.last_recorded_at.unwrap_or(now).to_rfc3339(),
-            json(&summary)?,
-            json(&Audience::of(state))?,
-        ],
-    )?;
+    )?
+    .execute(params![
+        summary.case_id.to_string(),
+        summary.pupil_name,
+        summary.group,
+        summary.step.number(),
+        summary.next_due.map(|d| d.to_string()),
+        summary.outcome.is_some(),
+        summary.last_recorded_at.unwrap_or(now).to_rfc3339(),
+        json(&summary)?,
+        json(&Audience::of(state))?,
+    ])?;
     Ok(())
 }
 

@@ -21,6 +21,7 @@ use meldcode_engine::{
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub const DB_FILE: &str = "meldcode.db";
@@ -80,6 +81,10 @@ impl RandomSource for PreDrawn {
     }
 }
 
+/// Case states kept between records: replaying a case on every record would make recording
+/// cost grow with the case. Bounded, because a session may touch many cases.
+const CACHED_CASES: usize = 256;
+
 pub struct Store {
     dir: PathBuf,
     conn: Connection,
@@ -88,6 +93,10 @@ pub struct Store {
     device_id: DeviceId,
     profile: SchoolProfile,
     catalogue: SignalCatalogue,
+    /// Per case: the log position of its newest event and the state folded up to it.
+    cases: HashMap<CaseId, (i64, CaseState)>,
+    /// This device's chain head after our last append.
+    head: Option<log::DeviceHead>,
 }
 
 fn seal_for_user(
@@ -286,6 +295,8 @@ impl Store {
             device_id,
             profile,
             catalogue: SignalCatalogue::default_catalogue(),
+            cases: HashMap::new(),
+            head: None,
         })
     }
 
@@ -421,28 +432,53 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut state = CaseState::replay(&log::case_events(&tx, case_id)?);
+        // Remembered state and chain head are used only if nothing was appended since, by this
+        // or another process (the CLI and the app may share a data folder).
+        let case_tip = log::case_tip(&tx, case_id)?;
+        let mut state = match self.cases.remove(&case_id) {
+            Some((seen, state)) if Some(seen) == case_tip => state,
+            _ => CaseState::replay(&log::case_events(&tx, case_id)?),
+        };
+        let tip = log::device_tip(&tx, self.device_id)?;
+        let mut head = match self.head.take() {
+            Some(h) if tip.as_ref() == Some(&(h.last_seq, h.hash.clone())) => h,
+            _ => log::device_head(&tx, self.device_id)?,
+        };
         let ctx = DecideContext {
             actor: self.user.actor(),
             now,
             policy,
             catalogue: &self.catalogue,
         };
-        let payloads = decide(&state, &ctx, command)?;
+        let payloads = match decide(&state, &ctx, command) {
+            Ok(p) => p,
+            Err(refused) => {
+                if let Some(seen) = case_tip {
+                    self.cases.insert(case_id, (seen, state));
+                }
+                self.head = Some(head);
+                return Err(refused.into());
+            }
+        };
         let mut random = PreDrawn(
             (0..payloads.len())
                 .map(|_| crypto::random_bytes::<10>())
                 .collect::<Result<_>>()?,
         );
-        let mut head = log::device_head(&tx, self.device_id)?;
         let mut recorder = Recorder::new(self.device_id, head.last_seq, head.clock);
         let events = recorder.stamp(case_id, self.user.actor(), now, payloads, &mut random);
+        let mut last = 0;
         for e in &events {
-            log::append(&tx, &mut head, e)?;
+            last = log::append(&tx, &mut head, e)?;
             state = state.evolve(e);
         }
         projection::upsert(&tx, &state, policy, now)?;
         tx.commit()?;
+        if self.cases.len() >= CACHED_CASES {
+            self.cases.clear();
+        }
+        self.cases.insert(case_id, (last, state));
+        self.head = Some(head);
         Ok(events)
     }
 

@@ -120,3 +120,44 @@ fn open_case_with_initials_is_refused_by_the_engine() {
     assert_eq!(err.code(), "rule_violation");
     assert!(f.store.list_cases(None).unwrap().is_empty());
 }
+
+#[test]
+fn two_sessions_on_one_folder_stay_consistent() {
+    // The app and the CLI may have the same store open; each remembers case states and its
+    // chain head, and must notice what the other appended.
+    let f = fresh();
+    let me = f.store.user().id;
+    let data = f.data();
+    let mut first = f.store;
+    let mut second = Store::unlock(&data, me, PIN).unwrap();
+    let case = case_with_signal(&mut first);
+    second
+        .record(case, &testkit::consultation_internal())
+        .unwrap();
+    first.record(case, &testkit::advice()).unwrap();
+    second.record(case, &testkit::conversation()).unwrap();
+    first.record(case, &testkit::signal_own()).unwrap();
+    let kinds: Vec<&str> = first
+        .case_view(case)
+        .unwrap()
+        .events
+        .iter()
+        .map(|e| e.payload.kind())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "case_opened",
+            "signal_recorded",
+            "consultation_recorded",
+            "advice_requested",
+            "parent_conversation_recorded",
+            "signal_recorded"
+        ]
+    );
+    let report = second.verify().unwrap();
+    assert_eq!((report.devices, report.events), (1, 6));
+    // The step comes from the whole case, including what the other session wrote.
+    let list = first.list_cases(None).unwrap();
+    assert_eq!(list[0].summary.step.number(), 3);
+}
