@@ -511,6 +511,10 @@ fn record_ratio(root: &Path) -> f64 {
         "    where the time of one record goes (median of {OPS} more records per column, the \
          same steps timed one by one):"
     );
+    println!(
+        "    (this is the path without remembered state; Store::record skips reading and \
+         replaying the case when it still holds the case's newest state)"
+    );
     print!("      {:34}", "");
     for run in &runs {
         let (from, to) = run.phase_events;
