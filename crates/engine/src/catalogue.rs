@@ -17,6 +17,7 @@ use crate::urgent::UrgentKind;
 const DEFAULT_CATALOGUE_JSON: &str = include_str!("../data/signal_catalogue.json");
 
 /// A text in both UI languages.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LocalText {
@@ -30,6 +31,7 @@ impl LocalText {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SignalCategory {
@@ -77,6 +79,7 @@ impl SignalCategory {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryInfo {
@@ -84,6 +87,7 @@ pub struct CategoryInfo {
     pub label: LocalText,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueSignal {
@@ -97,6 +101,7 @@ pub struct CatalogueSignal {
     pub urgent: Option<UrgentKind>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignalCatalogue {

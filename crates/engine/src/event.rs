@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub const EVENT_SCHEMA_VERSION: u16 = 1;
 
 /// What raised an urgent flag, so the dossier shows why the route changed.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum FlagTrigger {
@@ -21,6 +22,7 @@ pub enum FlagTrigger {
     ParentConversation,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UrgentFlag {
     pub kind: UrgentKind,
@@ -28,6 +30,7 @@ pub struct UrgentFlag {
     pub trigger: FlagTrigger,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssessmentRecord {
     pub assessment: AssessmentInput,
@@ -36,6 +39,7 @@ pub struct AssessmentRecord {
 }
 
 /// How a report came about: through the steps, or first, in an emergency (R7).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportRoute {
@@ -43,12 +47,14 @@ pub enum ReportRoute {
     Emergency,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportRecord {
     pub report: ReportInput,
     pub route: ReportRoute,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventPayload {

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 /// Veilig Thuis decides within five working days of a report and tells the reporter.
 pub const VT_DECISION_WORKING_DAYS: u32 = 5;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NextAction {
     pub rule: RuleId,

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Which edition of the code the school follows in steps 4 and 5.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Edition {
@@ -13,6 +14,7 @@ pub enum Edition {
 }
 
 /// The part of the school profile the decider needs.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CasePolicy {
     pub edition: Edition,

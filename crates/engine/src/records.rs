@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Who the signals were talked through with (R3).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsultPartner {
@@ -49,6 +50,7 @@ impl ConsultPartner {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsultationInput {
     pub held_at: DateTime<Utc>,
@@ -63,6 +65,7 @@ pub struct ConsultationInput {
 }
 
 /// Asking Veilig Thuis for advice (R5); always allowed anonymously.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdviceRequestInput {
     pub asked_at: DateTime<Utc>,
@@ -74,6 +77,7 @@ pub struct AdviceRequestInput {
     pub reference: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsentScope {
@@ -84,6 +88,7 @@ pub enum ConsentScope {
 }
 
 /// The parent's answer to the request to discuss the pupil openly (R4).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentInput {
     pub asked_at: DateTime<Utc>,
@@ -96,6 +101,7 @@ pub struct ConsentInput {
     pub note: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskIndexChoice {
@@ -104,6 +110,7 @@ pub enum RiskIndexChoice {
     SchoolNotConnected,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RiskIndexInput {
     pub choice: RiskIndexChoice,
@@ -111,6 +118,7 @@ pub struct RiskIndexInput {
 }
 
 /// One person's signature under a conversation record, drawn on the screen where possible.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signature {
     pub signer_name: String,
@@ -125,6 +133,7 @@ pub struct Signature {
 }
 
 /// The parent conversation in its five parts (R8).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParentConversationInput {
     pub held_at: DateTime<Utc>,
@@ -151,6 +160,7 @@ pub struct ParentConversationInput {
 }
 
 /// Which conversation a safety ground lets the school skip.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExceptionStage {
@@ -161,6 +171,7 @@ pub enum ExceptionStage {
 }
 
 /// The two grounds the code allows (R9, R12).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExceptionGround {
@@ -170,6 +181,7 @@ pub enum ExceptionGround {
     ParentWouldBreakContact,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExceptionGroundInput {
     pub stage: ExceptionStage,
@@ -177,6 +189,7 @@ pub struct ExceptionGroundInput {
     pub explanation: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Answer {
@@ -185,6 +198,7 @@ pub enum Answer {
     Doubt,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskLevel {
@@ -194,6 +208,7 @@ pub enum RiskLevel {
 }
 
 /// Step 4 as the 2017 seed describes it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Weighing2017 {
     pub risk: RiskLevel,
@@ -208,6 +223,7 @@ pub struct Weighing2017 {
 
 /// Steps 4–5 as the 2019 afwegingskader for education asks them. Question 5 (does the help bring
 /// lasting safety) is answered later, in the help reviews.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Framework2019 {
     /// 1. After steps 1–3, is there a suspicion?
@@ -224,6 +240,7 @@ pub struct Framework2019 {
     pub reasoning: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "edition", rename_all = "snake_case")]
 pub enum AssessmentInput {
@@ -232,6 +249,7 @@ pub enum AssessmentInput {
 }
 
 /// What the weighing rests on, filled in by the engine from the dossier (R10, R4).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssessmentBasis {
     pub signals: u32,
@@ -248,6 +266,7 @@ pub struct AssessmentBasis {
 }
 
 /// What the weighing means for step 5, derived by the engine (the meldnorm in 2019).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AssessmentOutcome {
@@ -259,6 +278,7 @@ pub enum AssessmentOutcome {
     HelpPossible,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionInput {
     /// 5b: report to Veilig Thuis.
@@ -268,6 +288,7 @@ pub struct DecisionInput {
     pub reasoning: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HelpPlanInput {
     pub description: String,
@@ -281,6 +302,7 @@ pub struct HelpPlanInput {
     pub reviews: Vec<NaiveDate>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HelpEffect {
@@ -292,6 +314,7 @@ pub enum HelpEffect {
     ConcernsContinue,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HelpReviewInput {
     /// The `HelpPlanStarted` event this review belongs to.
@@ -304,6 +327,7 @@ pub struct HelpReviewInput {
     pub next_review: Option<NaiveDate>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HelpPlanEndInput {
     pub plan: EventId,
@@ -313,6 +337,7 @@ pub struct HelpPlanEndInput {
     pub monitoring: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Objection {
     pub objection: String,
@@ -321,6 +346,7 @@ pub struct Objection {
 }
 
 /// Discussing the intended report with the parent and, from 12, the pupil (R12).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportDiscussionInput {
     pub held_at: DateTime<Utc>,
@@ -338,6 +364,7 @@ pub struct ReportDiscussionInput {
 }
 
 /// The report to Veilig Thuis (5b).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportInput {
     pub reported_at: DateTime<Utc>,
@@ -352,6 +379,7 @@ pub struct ReportInput {
     pub vt_reference: Option<String>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Improvement {
@@ -361,6 +389,7 @@ pub enum Improvement {
 }
 
 /// Contact after the report (R13): Veilig Thuis' decision, and later whether things improve.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowUpInput {
     pub held_at: DateTime<Utc>,
@@ -372,6 +401,7 @@ pub struct FollowUpInput {
 }
 
 /// A new record that corrects an earlier one; the earlier one stays as it was (R0).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CorrectionInput {
     pub corrects: EventId,
@@ -380,6 +410,7 @@ pub struct CorrectionInput {
     pub corrected_text: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseOutcome {
@@ -393,6 +424,7 @@ pub enum CaseOutcome {
     ReportedAndHandedOver,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CloseInput {
     pub outcome: CaseOutcome,
@@ -400,6 +432,7 @@ pub struct CloseInput {
 }
 
 /// A school employee is suspected (R2).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffSuspicionInput {
     pub staff_user: UserId,
@@ -407,6 +440,7 @@ pub struct StaffSuspicionInput {
     pub note: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardInformedInput {
     pub informed_at: DateTime<Utc>,
@@ -416,12 +450,14 @@ pub struct BoardInformedInput {
 }
 
 /// Acute and serious danger (R7).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmergencyInput {
     pub declared_at: DateTime<Utc>,
     pub danger: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EmergencyService {
@@ -430,6 +466,7 @@ pub enum EmergencyService {
     Police,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmergencyCallInput {
     pub called_at: DateTime<Utc>,
@@ -437,6 +474,7 @@ pub struct EmergencyCallInput {
     pub summary: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UrgentFlagInput {
     pub kind: UrgentKind,

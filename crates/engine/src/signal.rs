@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Where the signal was seen or heard.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SignalContext {
@@ -17,6 +18,7 @@ pub enum SignalContext {
 }
 
 /// Own observation or information from someone else, and from whom (R1).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SignalSource {
@@ -30,6 +32,7 @@ pub enum SignalSource {
 }
 
 /// Whether the signal supports the concern or argues against it: the dossier keeps both.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Indication {
@@ -38,6 +41,7 @@ pub enum Indication {
     CounterIndication,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BodySide {
@@ -47,6 +51,7 @@ pub enum BodySide {
 
 /// A mark seen on the body, placed on an outline. Positions are per mille of the outline's width
 /// and height so that the JSON stays exact across devices.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BodyMark {
     pub side: BodySide,
@@ -56,6 +61,7 @@ pub struct BodyMark {
     pub seen: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignalInput {
     pub observed_at: chrono::DateTime<chrono::Utc>,

@@ -35,6 +35,7 @@ pub struct HelpPlan {
 }
 
 /// One line of the timeline: every event, in the order it was applied.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TimelineEntry {
     pub id: EventId,

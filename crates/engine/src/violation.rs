@@ -4,6 +4,7 @@ use crate::rule::RuleId;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
     pub rule: RuleId,

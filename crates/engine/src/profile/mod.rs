@@ -19,6 +19,7 @@ pub use phone::PhoneNumber;
 /// work on the very first start, offline.
 const MOZAIEK_JSON: &str = include_str!("../../data/profiles/cbs-het-mozaiek.json");
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContactKind {
@@ -80,6 +81,7 @@ impl ContactKind {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     /// Stable slug, e.g. "veilig-thuis-groningen".
@@ -101,6 +103,7 @@ pub struct Contact {
 /// The validated profile. Its serde form (phone as `{dial, display}`) is for the app's own
 /// storage and the UI; a file written by a person goes through [`SchoolProfile::from_json`],
 /// which reads the simpler file format and checks it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SchoolProfile {
     pub school_name: String,
@@ -142,6 +145,7 @@ impl SchoolProfile {
 }
 
 /// One thing wrong in a profile file.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ProfileProblem {
     /// The contact's id (or "contact 3" when it has none); `None` for the profile as a whole.
@@ -166,6 +170,7 @@ impl fmt::Display for ProfileProblem {
 }
 
 /// A profile file that cannot be used, with every problem found in it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ProfileError {
     pub problems: Vec<ProfileProblem>,

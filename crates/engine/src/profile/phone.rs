@@ -16,6 +16,7 @@ fn is_separator(c: char) -> bool {
     c.is_whitespace() || matches!(c, '-' | '.' | '(' | ')' | '/')
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhoneNumber {
     /// E.164 ("+318002000") or a short emergency number ("112"), for `tel:` links.

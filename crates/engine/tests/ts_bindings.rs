@@ -1,0 +1,88 @@
+//! The app's TypeScript types are generated from these Rust types and committed in
+//! `ui/src/lib/bindings/`. This test fails when they are stale; `MELDCODE_BLESS=1 cargo test
+//! --test ts_bindings` regenerates them.
+#![allow(clippy::unwrap_used)] // test helpers: a failure should stop the test loudly
+
+use meldcode_engine::access::Audience;
+use meldcode_engine::catalogue::SignalCatalogue;
+use meldcode_engine::envelope::Envelope;
+use meldcode_engine::next_actions::NextAction;
+use meldcode_engine::people::{Actor, User};
+use meldcode_engine::profile::{ProfileError, SchoolProfile};
+use meldcode_engine::state::TimelineEntry;
+use meldcode_engine::summary::CaseSummary;
+use meldcode_engine::{Command, Violation};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use ts_rs::{Config, TS};
+
+fn committed_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings")
+}
+
+/// Every IPC type and, through them, everything they contain.
+fn export_all(dir: &Path) {
+    // u64 fields (device sequence, clock) are JSON numbers well below 2^53.
+    let cfg = Config::new().with_large_int("number").with_out_dir(dir);
+    Command::export_all(&cfg).unwrap();
+    Envelope::export_all(&cfg).unwrap();
+    CaseSummary::export_all(&cfg).unwrap();
+    NextAction::export_all(&cfg).unwrap();
+    TimelineEntry::export_all(&cfg).unwrap();
+    Violation::export_all(&cfg).unwrap();
+    Audience::export_all(&cfg).unwrap();
+    Actor::export_all(&cfg).unwrap();
+    User::export_all(&cfg).unwrap();
+    SignalCatalogue::export_all(&cfg).unwrap();
+    SchoolProfile::export_all(&cfg).unwrap();
+    ProfileError::export_all(&cfg).unwrap();
+}
+
+fn read_tree(dir: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "ts") {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            out.insert(name, std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn committed_typescript_bindings_are_up_to_date() {
+    let fresh = tempfile_dir();
+    export_all(&fresh);
+    let generated = read_tree(&fresh);
+    assert!(generated.contains_key("Command.ts") && generated.contains_key("EventPayload.ts"));
+    let committed_path = committed_dir();
+    if std::env::var_os("MELDCODE_BLESS").is_some() {
+        let _ = std::fs::remove_dir_all(&committed_path);
+        std::fs::create_dir_all(&committed_path).unwrap();
+        for (name, text) in &generated {
+            std::fs::write(committed_path.join(name), text).unwrap();
+        }
+    }
+    let committed = read_tree(&committed_path);
+    let stale: Vec<&String> = generated
+        .keys()
+        .chain(committed.keys())
+        .filter(|k| generated.get(*k) != committed.get(*k))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "ui/src/lib/bindings is stale ({stale:?}); regenerate with MELDCODE_BLESS=1 cargo test --test ts_bindings"
+    );
+    let _ = std::fs::remove_dir_all(&fresh);
+}
+
+fn tempfile_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("meldcode-ts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
