@@ -291,8 +291,7 @@ fn step_five(state: &CaseState, a: &mut Actions, lead: Option<Role>) {
             );
         }
     }
-    let reported_since = state.reports.iter().any(|r| r.seq > decision.seq);
-    if decision.data.report && !reported_since {
+    if state.report_outstanding() {
         let conversation_settled = state.has_parent_conversation()
             || state
                 .ground_for(ExceptionStage::ParentConversation)

@@ -2,7 +2,7 @@
 //! the step, next actions, flags and visibility are derived from it.
 
 use crate::envelope::Envelope;
-use crate::event::{AssessmentRecord, EventPayload, ReportRecord, UrgentFlag};
+use crate::event::{AssessmentRecord, EventPayload, ReportRecord, ReportRoute, UrgentFlag};
 use crate::ids::{CaseId, EventId, UserId};
 use crate::people::{Parent, Pupil, Role};
 use crate::records::*;
@@ -217,6 +217,18 @@ impl CaseState {
         self.emergency
             .as_ref()
             .is_some_and(|e| !self.reports.iter().any(|r| r.seq > e.seq))
+    }
+
+    /// The current decision is to report and no report covers it yet. A report made first in an
+    /// emergency (R7) covers the decision taken after it: the school does not report twice.
+    pub fn report_outstanding(&self) -> bool {
+        self.current_decision().is_some_and(|d| {
+            d.data.report
+                && !self
+                    .reports
+                    .iter()
+                    .any(|r| r.seq > d.seq || r.data.route == ReportRoute::Emergency)
+        })
     }
 
     pub fn has_parent_conversation(&self) -> bool {

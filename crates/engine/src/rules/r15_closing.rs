@@ -24,10 +24,7 @@ pub(crate) fn check_close(state: &CaseState, input: &CloseInput) -> Result<(), V
         "reasoning_required",
         "Licht de uitkomst toe. Bij ongegronde zorgen staat dat er expliciet in.",
     )?;
-    let report_pending = state
-        .current_decision()
-        .is_some_and(|d| d.data.report && !state.reports.iter().any(|r| r.seq > d.seq));
-    if report_pending {
+    if state.report_outstanding() {
         return Err(Violation::new(
             r15,
             "report_pending",
