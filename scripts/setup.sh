@@ -20,7 +20,7 @@ if ((${#missing[@]})); then
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
-  echo "setup: cargo is missing. Install the Rust toolchain (rustup, stable >= 1.85) first." >&2
+  echo "setup: cargo is missing. Install the Rust toolchain (rustup, stable >= 1.89) first." >&2
   exit 1
 fi
 for component in rustfmt clippy; do

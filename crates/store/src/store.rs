@@ -7,7 +7,9 @@ use crate::error::{Result, StoreError};
 use crate::keyring;
 use crate::log::{self, VerifyReport};
 use crate::projection::{self, CaseListItem};
-use crate::vault::{check_pin_strength, UserEnvelope, Vault, VAULT_VERSION};
+use crate::vault::{
+    check_pin_strength, lock_vault, UserEnvelope, Vault, VaultGuard, VAULT_VERSION,
+};
 use chrono::{DateTime, Utc};
 use meldcode_engine::catalogue::SignalCatalogue;
 use meldcode_engine::envelope::{Envelope, RandomSource, Recorder};
@@ -141,12 +143,13 @@ impl Store {
         pin: &str,
         kdf: KdfParams,
     ) -> Result<Initialised> {
-        if vault_path(dir).exists() || db_path(dir).exists() {
-            return Err(StoreError::AlreadyInitialised);
-        }
         check_full_name(coordinator_name)?;
         check_pin_strength(pin)?;
         create_private_dir(dir)?;
+        let _guard = lock_vault(&vault_path(dir))?;
+        if vault_path(dir).exists() || db_path(dir).exists() {
+            return Err(StoreError::AlreadyInitialised);
+        }
         let device_id = DeviceId(new_uuid());
         let user = User {
             id: UserId(new_uuid()),
@@ -197,6 +200,7 @@ impl Store {
     /// survives restarts (it is kept in the vault file).
     pub fn unlock(dir: &Path, user: UserId, pin: &str) -> Result<Self> {
         let path = vault_path(dir);
+        let _guard = lock_vault(&path)?;
         let mut vault = Vault::load(&path)?;
         let now = Utc::now();
         let envelope = vault.user(user)?;
@@ -229,6 +233,7 @@ impl Store {
     /// other users' PINs must be set again by the coordinator.
     pub fn recover(dir: &Path, recovery_text: &str, user: UserId, new_pin: &str) -> Result<Self> {
         let path = vault_path(dir);
+        let _guard = lock_vault(&path)?;
         let mut vault = Vault::load(&path)?;
         let recovery_key = crypto::parse_recovery_key(recovery_text)?;
         let db_key = crypto::open(&recovery_key, b"recovery", &vault.recovery)
@@ -333,13 +338,15 @@ impl Store {
         }
     }
 
-    fn device_secret_and_vault(&self) -> Result<(Key, Vault)> {
+    /// The vault, locked for changing, and the device secret to wrap keys with.
+    fn device_secret_and_vault(&self) -> Result<(Key, Vault, VaultGuard)> {
+        let guard = lock_vault(&vault_path(&self.dir))?;
         let vault = Vault::load(&vault_path(&self.dir))?;
-        Ok((keyring::load_device_secret(vault.device_id)?, vault))
+        Ok((keyring::load_device_secret(vault.device_id)?, vault, guard))
     }
 
     pub fn change_pin(&mut self, current_pin: &str, new_pin: &str) -> Result<()> {
-        let (secret, mut vault) = self.device_secret_and_vault()?;
+        let (secret, mut vault, _guard) = self.device_secret_and_vault()?;
         let mine = vault.user(self.user.id)?;
         let kek = crypto::derive_user_key(current_pin, &mine.salt, secret.as_slice(), mine.kdf)?;
         let current_ok = mine
@@ -361,7 +368,7 @@ impl Store {
     pub fn add_user(&mut self, full_name: &str, role: Role, pin: &str) -> Result<User> {
         self.require_coordinator()?;
         check_full_name(full_name)?;
-        let (secret, mut vault) = self.device_secret_and_vault()?;
+        let (secret, mut vault, _guard) = self.device_secret_and_vault()?;
         let kdf = vault.user(self.user.id)?.kdf;
         let user = User {
             id: UserId(new_uuid()),
@@ -378,7 +385,7 @@ impl Store {
     /// Sets a new PIN for another user (after a forgotten PIN or a recovery).
     pub fn reset_pin(&mut self, user: UserId, new_pin: &str) -> Result<()> {
         self.require_coordinator()?;
-        let (secret, mut vault) = self.device_secret_and_vault()?;
+        let (secret, mut vault, _guard) = self.device_secret_and_vault()?;
         let who = load_user(&self.conn, user)?.ok_or(StoreError::UnknownUser)?;
         let kdf = vault.user(user)?.kdf;
         *vault.user_mut(user)? = seal_for_user(&who, new_pin, &secret, &self.key, kdf)?;
@@ -393,6 +400,7 @@ impl Store {
                 message: "U kunt uzelf niet verwijderen.".into(),
             });
         }
+        let _guard = lock_vault(&vault_path(&self.dir))?;
         let mut vault = Vault::load(&vault_path(&self.dir))?;
         let before = vault.users.len();
         vault.users.retain(|u| u.user_id != user);

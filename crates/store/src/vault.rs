@@ -39,6 +39,23 @@ pub struct Vault {
     pub recovery: Sealed,
 }
 
+/// Held while a process reads, changes and writes the vault, so that the app and the CLI on one
+/// data folder never overwrite each other's changes (a new user, a PIN, a wrong-PIN count).
+/// Released when dropped.
+pub struct VaultGuard {
+    _file: fs::File,
+}
+
+pub fn lock_vault(path: &Path) -> Result<VaultGuard> {
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path.with_extension("lock"))?;
+    file.lock()?;
+    Ok(VaultGuard { _file: file })
+}
+
 impl Vault {
     pub fn load(path: &Path) -> Result<Self> {
         let text = match fs::read_to_string(path) {

@@ -191,3 +191,39 @@ fn init_twice_is_refused() {
     );
     assert!(matches!(again, Err(StoreError::AlreadyInitialised)));
 }
+
+#[test]
+fn two_processes_adding_users_at_once_keep_both() {
+    // The app and the CLI share a data folder: changes to the vault must not overwrite each other.
+    let f = fresh();
+    let data = f.data();
+    let me = f.store.user().id;
+    f.store.lock();
+    let names = [
+        "Jeroen Smit",
+        "Petra Bakker",
+        "Sara El Idrissi",
+        "Tom de Boer",
+    ];
+    let threads: Vec<_> = names
+        .iter()
+        .map(|name| {
+            let data = data.clone();
+            let name = name.to_string();
+            std::thread::spawn(move || {
+                let mut store = Store::unlock(&data, me, PIN).unwrap();
+                store.add_user(&name, Role::Teacher, "730461").unwrap();
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let on_lock_screen = Store::lock_screen_users(&data).unwrap();
+    assert_eq!(on_lock_screen.len(), 1 + names.len());
+    for u in on_lock_screen {
+        if u.role == Role::Teacher {
+            Store::unlock(&data, u.id, "730461").unwrap();
+        }
+    }
+}
