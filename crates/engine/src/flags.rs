@@ -1,6 +1,6 @@
 //! Flags for the case list: what must catch the eye before the case is opened.
 
-use crate::next_actions::next_actions;
+use crate::next_actions::{next_actions, NextAction};
 use crate::policy::CasePolicy;
 use crate::state::CaseState;
 use crate::urgent::UrgentKind;
@@ -23,6 +23,11 @@ pub enum Flag {
 }
 
 pub fn flags(state: &CaseState, policy: CasePolicy, now: DateTime<Utc>) -> Vec<Flag> {
+    flags_given(state, &next_actions(state, policy, now))
+}
+
+/// The flags, for a caller that already derived the case's next actions.
+pub fn flags_given(state: &CaseState, actions: &[NextAction]) -> Vec<Flag> {
     let mut out = Vec::new();
     if state.emergency.is_some() {
         out.push(Flag::Emergency);
@@ -39,7 +44,7 @@ pub fn flags(state: &CaseState, policy: CasePolicy, now: DateTime<Utc>) -> Vec<F
     if state.consent_refused().is_some() {
         out.push(Flag::ConsentRefused);
     }
-    if next_actions(state, policy, now).iter().any(|a| a.overdue) {
+    if actions.iter().any(|a| a.overdue) {
         out.push(Flag::Overdue);
     }
     if !state.reports.is_empty() {

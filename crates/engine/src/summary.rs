@@ -1,7 +1,7 @@
 //! What the case list and the case screen show, derived in one place for the store's
 //! projections, the CLI and the app.
 
-use crate::flags::{flags, Flag};
+use crate::flags::{flags_given, Flag};
 use crate::ids::CaseId;
 use crate::next_actions::{next_actions, NextAction};
 use crate::policy::CasePolicy;
@@ -39,7 +39,7 @@ pub fn summarise(state: &CaseState, policy: CasePolicy, now: DateTime<Utc>) -> O
         group: pupil.group.clone(),
         step,
         step_title: step.title_nl().to_owned(),
-        flags: flags(state, policy, now),
+        flags: flags_given(state, &actions),
         next_due: actions.iter().filter_map(|a| a.due).min(),
         next_action: actions.into_iter().next(),
         outcome: state.closed.as_ref().map(|c| c.data.outcome),
