@@ -6,20 +6,38 @@
 CARGO_TARGET_DIR ?= $(HOME)/.cache/meldcode/target
 export CARGO_TARGET_DIR
 
-.PHONY: setup run test lint unit purity bench
+UI_STAMP := ui/node_modules/.meldcode-installed
+
+.PHONY: setup run test lint unit purity ui-deps ui-build ui-test app-build app-test bench demo
 
 setup:
 	@bash scripts/setup.sh
 
-# For now the product is the case engine: run its demo of a whole case.
-run: setup
+# The app (debug build: it serves the built UI itself). Needs a display and the desktop's
+# keyring (Secret Service), as on any Debian/Ubuntu desktop.
+run: setup ui-build
+	cargo run -p meldcode-app
+
+# The engine's demo of a whole case, in the terminal.
+demo:
 	cargo run --quiet -p meldcode-engine --example demo
 
-test: setup lint purity unit
+# The UI is built first: the Tauri shell embeds ui/dist at compile time (also for clippy).
+test: setup ui-build lint purity unit ui-test app-test
 
-lint:
+$(UI_STAMP): ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+ui-deps: $(UI_STAMP)
+
+ui-build: ui-deps
+	cd ui && npm run --silent build -- --logLevel warn
+
+lint: ui-deps
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cd ui && npm run --silent check
 
 unit:
 	bash scripts/with-keyring.sh cargo test --workspace --locked
@@ -27,7 +45,21 @@ unit:
 purity:
 	@bash scripts/check-engine-purity.sh
 
-# The store's figures: one signal recorded vs a bare SQLCipher insert, 10,000 cases / 200,000
-# events opened and listed, unlock with the real Argon2id parameters (crates/store/benches).
-bench: setup
+# Vitest (screens' logic and components), then every screen in headless Chromium at phone and
+# tablet size with axe-core; screenshots land in ui/test-results/screenshots.
+ui-test: ui-build
+	cd ui && npx vitest run
+	cd ui && node --test --test-concurrency=1 tests/browser/
+
+app-build: ui-build
+	cargo build --locked -p meldcode-app -p meldcode-cli
+
+# The real app under WebDriver (tauri-driver + WebKitWebDriver, Xvfb), read back by the CLI.
+app-test: app-build
+	bash scripts/with-keyring.sh bash scripts/app-test.sh
+
+# The store's figures (crates/store/benches), then the UI's JavaScript size and the app's
+# resident memory after start (release build).
+bench: setup ui-build
 	bash scripts/with-keyring.sh cargo bench -p meldcode-store --bench store
+	bash scripts/bench-app.sh

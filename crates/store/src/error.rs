@@ -167,6 +167,7 @@ impl From<keyring_core::Error> for StoreError {
 }
 
 /// What crosses into the app and the CLI's `--json`.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ErrorBody {
     pub code: String,
@@ -183,3 +184,9 @@ impl From<&StoreError> for ErrorBody {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl From<StoreError> for ErrorBody {
+    fn from(e: StoreError) -> Self {
+        Self::from(&e)
+    }
+}

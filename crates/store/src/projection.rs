@@ -49,6 +49,7 @@ fn json<T: Serialize>(value: &T) -> Result<String> {
 }
 
 /// One row of the case list as the app shows it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CaseListItem {
     #[serde(flatten)]

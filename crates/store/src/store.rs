@@ -42,6 +42,7 @@ fn new_uuid() -> uuid::Uuid {
 }
 
 /// What the lock screen lists before anything is unlocked.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LockScreenUser {
     pub id: UserId,
@@ -57,6 +58,7 @@ pub struct Initialised {
     pub recovery_key: String,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Serialize)]
 pub struct CaseView {
     pub summary: CaseSummary,
@@ -175,6 +177,7 @@ impl Store {
             params![device_id.to_string(), profile_json],
         )?;
         insert_user(&conn, &user)?;
+        crate::boundary::save_emergency_numbers(dir, &profile)?;
         vault.save(&vault_path(dir))?;
         Ok(Initialised {
             store: Self::from_parts(dir, conn, db_key, user.id)?,
@@ -435,6 +438,12 @@ impl Store {
     /// them and updates the case list in one durable transaction. When this returns `Ok`, the
     /// record is on disk.
     pub fn record(&mut self, case_id: CaseId, command: &Command) -> Result<Vec<Envelope>> {
+        self.record_all(case_id, std::slice::from_ref(command))
+    }
+
+    /// Like [`Store::record`] for several commands that belong together (a new case and its first
+    /// signal): all of them are saved, or none.
+    pub fn record_all(&mut self, case_id: CaseId, commands: &[Command]) -> Result<Vec<Envelope>> {
         let now = Utc::now();
         let policy = self.profile.policy();
         let tx = self
@@ -452,40 +461,49 @@ impl Store {
             Some(h) if tip.as_ref() == Some(&(h.last_seq, h.hash.clone())) => h,
             _ => log::device_head(&tx, self.device_id)?,
         };
-        let ctx = DecideContext {
-            actor: self.user.actor(),
-            now,
-            policy,
-            catalogue: &self.catalogue,
-        };
-        let payloads = match decide(&state, &ctx, command) {
-            Ok(p) => p,
-            Err(refused) => {
-                if let Some(seen) = case_tip {
-                    self.cases.insert(case_id, (seen, state));
-                }
-                self.head = Some(head);
-                return Err(refused.into());
-            }
-        };
-        let mut random = PreDrawn(
-            (0..payloads.len())
-                .map(|_| crypto::random_bytes::<10>())
-                .collect::<Result<_>>()?,
-        );
         let mut recorder = Recorder::new(self.device_id, head.last_seq, head.clock);
-        let events = recorder.stamp(case_id, self.user.actor(), now, payloads, &mut random);
+        let mut events = Vec::new();
         let mut last = 0;
-        for e in &events {
-            last = log::append(&tx, &mut head, e)?;
-            state = state.evolve(e);
+        for command in commands {
+            let ctx = DecideContext {
+                actor: self.user.actor(),
+                now,
+                policy,
+                catalogue: &self.catalogue,
+            };
+            let payloads = match decide(&state, &ctx, command) {
+                Ok(p) => p,
+                Err(refused) => {
+                    // Nothing of this call reached the log yet: the remembered state still holds.
+                    if events.is_empty() {
+                        if let Some(seen) = case_tip {
+                            self.cases.insert(case_id, (seen, state));
+                        }
+                        self.head = Some(head);
+                    }
+                    return Err(refused.into());
+                }
+            };
+            let mut random = PreDrawn(
+                (0..payloads.len())
+                    .map(|_| crypto::random_bytes::<10>())
+                    .collect::<Result<_>>()?,
+            );
+            let stamped = recorder.stamp(case_id, self.user.actor(), now, payloads, &mut random);
+            for e in &stamped {
+                last = log::append(&tx, &mut head, e)?;
+                state = state.evolve(e);
+            }
+            events.extend(stamped);
         }
         projection::upsert(&tx, &state, policy, now)?;
         tx.commit()?;
         if self.cases.len() >= CACHED_CASES {
             self.cases.clear();
         }
-        self.cases.insert(case_id, (last, state));
+        if last != 0 {
+            self.cases.insert(case_id, (last, state));
+        }
         self.head = Some(head);
         Ok(events)
     }

@@ -8,7 +8,6 @@ use chrono::{DateTime, Duration, Utc};
 use meldcode_engine::{DeviceId, Role, UserId};
 use serde::{Deserialize, Serialize};
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 pub const VAULT_VERSION: u32 = 1;
@@ -78,20 +77,10 @@ impl Vault {
 
     /// Replaces the file atomically: a crash leaves the old or the new vault, never half of one.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let tmp = path.with_extension("json.tmp");
         let text = serde_json::to_vec_pretty(self).map_err(|_| StoreError::Invalid {
             message: "Sleutelbestand kon niet worden opgeslagen.".into(),
         })?;
-        {
-            let mut f = fs::File::create(&tmp)?;
-            f.write_all(&text)?;
-            f.sync_all()?;
-        }
-        fs::rename(&tmp, path)?;
-        if let Some(dir) = path.parent() {
-            fs::File::open(dir)?.sync_all()?;
-        }
-        Ok(())
+        crate::files::write_atomically(path, &text)
     }
 
     pub fn user(&self, id: UserId) -> Result<&UserEnvelope> {

@@ -12,6 +12,10 @@ use meldcode_engine::profile::{ProfileError, SchoolProfile};
 use meldcode_engine::state::TimelineEntry;
 use meldcode_engine::summary::CaseSummary;
 use meldcode_engine::{Command, Violation};
+use meldcode_store::projection::CaseListItem;
+use meldcode_store::{
+    CaptureRequest, CaptureResult, CaseView, ErrorBody, LockScreen, Session, Setup,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use ts_rs::{Config, TS};
@@ -36,6 +40,15 @@ fn export_all(dir: &Path) {
     SignalCatalogue::export_all(&cfg).unwrap();
     SchoolProfile::export_all(&cfg).unwrap();
     ProfileError::export_all(&cfg).unwrap();
+    // The store's side of the boundary: what the app's commands take and return.
+    LockScreen::export_all(&cfg).unwrap();
+    Session::export_all(&cfg).unwrap();
+    Setup::export_all(&cfg).unwrap();
+    CaptureRequest::export_all(&cfg).unwrap();
+    CaptureResult::export_all(&cfg).unwrap();
+    CaseListItem::export_all(&cfg).unwrap();
+    CaseView::export_all(&cfg).unwrap();
+    ErrorBody::export_all(&cfg).unwrap();
 }
 
 fn read_tree(dir: &Path) -> BTreeMap<String, String> {
@@ -85,4 +98,35 @@ fn tempfile_dir() -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// The UI's mock backend serves the real catalogue and profile, in the form the app's commands
+/// return them; this keeps its copy equal to what Rust produces.
+#[test]
+fn mock_backend_data_is_up_to_date() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/backend/mock-data");
+    let files = [
+        (
+            "catalogue.json",
+            serde_json::to_string_pretty(&SignalCatalogue::default_catalogue()).unwrap(),
+        ),
+        (
+            "profile.json",
+            serde_json::to_string_pretty(&SchoolProfile::mozaiek()).unwrap(),
+        ),
+    ];
+    if std::env::var_os("MELDCODE_BLESS").is_some() {
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in &files {
+            std::fs::write(dir.join(name), format!("{text}\n")).unwrap();
+        }
+    }
+    for (name, text) in &files {
+        let committed = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+        assert_eq!(
+            committed.trim_end(),
+            text.as_str(),
+            "ui/src/lib/backend/mock-data/{name} is stale; regenerate with MELDCODE_BLESS=1 cargo test --test ts_bindings"
+        );
+    }
 }

@@ -1,0 +1,177 @@
+//! The UI's commands: each is a thin adapter over a store function the CLI uses too. They run
+//! off the main thread (`async`), because unlocking spends ~0.1 s in Argon2 and a save waits for
+//! the disk.
+
+use crate::contacts::{open_failed, url_for, Channel};
+use crate::shell::Shell;
+use meldcode_engine::catalogue::SignalCatalogue;
+use meldcode_engine::people::User;
+use meldcode_engine::profile::SchoolProfile;
+use meldcode_engine::{Role, UserId};
+use meldcode_store::projection::CaseListItem;
+use meldcode_store::{
+    CaptureRequest, CaptureResult, DeviceSettings, ErrorBody, KdfParams, LockScreen, Session,
+    Setup, Store,
+};
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
+
+type Reply<T> = Result<T, ErrorBody>;
+
+fn profile_from(text: &str) -> Reply<SchoolProfile> {
+    SchoolProfile::from_json(text).map_err(|e| ErrorBody {
+        code: e.code().into(),
+        message: e.to_string(),
+    })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn lock_screen(shell: State<'_, Shell>) -> Reply<LockScreen> {
+    Ok(Store::lock_screen(&shell.dir)?)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn default_profile() -> SchoolProfile {
+    SchoolProfile::mozaiek()
+}
+
+/// Checks a profile file a school imports; every problem is listed at once.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn check_profile(text: String) -> Reply<SchoolProfile> {
+    profile_from(&text)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn set_up(
+    shell: State<'_, Shell>,
+    profile_text: Option<String>,
+    coordinator_name: String,
+    pin: String,
+) -> Reply<Setup> {
+    let profile = match profile_text {
+        Some(text) => profile_from(&text)?,
+        None => SchoolProfile::mozaiek(),
+    };
+    let done = Store::init(
+        &shell.dir,
+        profile,
+        &coordinator_name,
+        &pin,
+        KdfParams::DEFAULT,
+    )?;
+    let session = done.store.session();
+    shell.open(done.store);
+    Ok(Setup {
+        session,
+        recovery_key: done.recovery_key,
+    })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn unlock(shell: State<'_, Shell>, user_id: UserId, pin: String) -> Reply<Session> {
+    let store = Store::unlock(&shell.dir, user_id, &pin)?;
+    let session = store.session();
+    shell.open(store);
+    Ok(session)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn lock(shell: State<'_, Shell>) {
+    shell.lock();
+}
+
+/// Activity in the UI (throttled there), so that the idle lock counts from the last touch.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn touch(shell: State<'_, Shell>) -> Reply<()> {
+    shell.with_store(|_| Ok(()))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn session(shell: State<'_, Shell>) -> Reply<Session> {
+    shell.with_store(|s| Ok(s.session()))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn list_cases(shell: State<'_, Shell>, search: Option<String>) -> Reply<Vec<CaseListItem>> {
+    shell.with_store(|s| Ok(s.list_cases(search.as_deref())?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn catalogue(shell: State<'_, Shell>) -> Reply<SignalCatalogue> {
+    shell.with_store(|s| Ok(s.catalogue().clone()))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn profile(shell: State<'_, Shell>) -> Reply<SchoolProfile> {
+    shell.with_store(|s| Ok(s.profile().clone()))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn capture(shell: State<'_, Shell>, request: CaptureRequest) -> Reply<CaptureResult> {
+    shell.with_store(|s| Ok(s.capture(&request)?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn users(shell: State<'_, Shell>) -> Reply<Vec<User>> {
+    shell.with_store(|s| Ok(s.users()?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn add_user(
+    shell: State<'_, Shell>,
+    full_name: String,
+    role: Role,
+    pin: String,
+) -> Reply<User> {
+    shell.with_store(|s| Ok(s.add_user(&full_name, role, &pin)?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn remove_user(shell: State<'_, Shell>, user_id: UserId) -> Reply<()> {
+    shell.with_store(|s| Ok(s.remove_user(user_id)?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn reset_pin(shell: State<'_, Shell>, user_id: UserId, pin: String) -> Reply<()> {
+    shell.with_store(|s| Ok(s.reset_pin(user_id, &pin)?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn change_pin(shell: State<'_, Shell>, current_pin: String, new_pin: String) -> Reply<()> {
+    shell.with_store(|s| Ok(s.change_pin(&current_pin, &new_pin)?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn save_settings(shell: State<'_, Shell>, settings: DeviceSettings) -> Reply<DeviceSettings> {
+    shell.with_store(|_| Ok(settings.save(&shell.dir)?))?;
+    shell.set_settings(settings);
+    Ok(settings)
+}
+
+/// Works while locked for the emergency numbers; once unlocked, for every contact of the school.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn open_contact(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    contact_id: String,
+    channel: Channel,
+) -> Reply<()> {
+    let from_profile = shell
+        .with_store(|s| Ok(s.profile().contact(&contact_id).cloned()))
+        .ok()
+        .flatten();
+    let contact = match from_profile {
+        Some(c) => c,
+        None => meldcode_store::boundary::emergency_numbers(&shell.dir)
+            .into_iter()
+            .find(|c| c.id == contact_id)
+            .ok_or_else(|| ErrorBody {
+                code: "not_found".into(),
+                message: "Dit contact staat niet in de sociale kaart.".into(),
+            })?,
+    };
+    let url = url_for(&contact, channel)?;
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|_| open_failed(&contact, channel))
+}

@@ -1,0 +1,68 @@
+//! Meldcode's Tauri shell: the store behind a lock, and thin commands over it.
+
+mod commands;
+mod contacts;
+mod shell;
+
+use shell::Shell;
+use std::path::PathBuf;
+use std::time::Duration;
+use tauri::{Emitter, Manager};
+
+/// The data folder: `MELDCODE_DATA_DIR` when set (tests, a school's own layout), else the
+/// platform's app data folder, which the `meldcode` CLI uses too.
+fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    if let Some(dir) = std::env::var_os("MELDCODE_DATA_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    Ok(app.path().app_data_dir()?)
+}
+
+/// Checks every few seconds whether the idle time has passed; locking drops the key, and the UI
+/// is told so that it shows the lock screen at once.
+fn watch_idle(app: tauri::AppHandle) {
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_secs(5));
+        let shell = app.state::<Shell>();
+        if shell.idle_too_long() && shell.lock() {
+            let _ = app.emit("locked", "idle");
+        }
+    });
+}
+
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
+        .setup(|app| {
+            app.manage(Shell::new(data_dir(app)?));
+            watch_idle(app.handle().clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::lock_screen,
+            commands::default_profile,
+            commands::check_profile,
+            commands::set_up,
+            commands::unlock,
+            commands::lock,
+            commands::touch,
+            commands::session,
+            commands::list_cases,
+            commands::catalogue,
+            commands::profile,
+            commands::capture,
+            commands::users,
+            commands::add_user,
+            commands::remove_user,
+            commands::reset_pin,
+            commands::change_pin,
+            commands::save_settings,
+            commands::open_contact,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Meldcode could not start: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,76 @@
+// Where the app is: which screen, who is signed in, and whether the privacy screen is up. The
+// screens read and change this; the backend is the only way to the data.
+import type { Backend } from './backend/backend';
+import { activityReporter } from './activity';
+import { setLanguage } from './i18n/index.svelte';
+import type { CaseListItem } from './bindings/CaseListItem';
+import type { LockScreen } from './bindings/LockScreen';
+import type { Session } from './bindings/Session';
+
+export type Screen = 'loading' | 'first-run' | 'lock' | 'home' | 'capture' | 'social-map' | 'settings';
+
+export class AppState {
+  screen = $state<Screen>('loading');
+  lockScreen = $state<LockScreen | null>(null);
+  session = $state<Session | null>(null);
+  privacy = $state(false);
+  /** The pupil a capture starts with, when it was started from a case on the home screen. */
+  captureFor = $state<CaseListItem | null>(null);
+  /** Shown once on the home screen after a save. */
+  notice = $state<string | null>(null);
+  readonly backend: Backend;
+  private reporter;
+
+  constructor(backend: Backend) {
+    this.backend = backend;
+    this.reporter = activityReporter(() => {
+      if (this.session) void this.backend.touch().catch(() => this.locked());
+    }, 20_000);
+  }
+
+  async start(): Promise<void> {
+    await this.refreshLockScreen();
+    this.screen = this.lockScreen?.initialised ? 'lock' : 'first-run';
+  }
+
+  async refreshLockScreen(): Promise<void> {
+    this.lockScreen = await this.backend.lockScreen();
+    setLanguage(this.lockScreen.settings.language);
+  }
+
+  signedIn(session: Session): void {
+    this.session = session;
+    this.reporter.reset();
+    this.screen = 'home';
+  }
+
+  go(screen: Screen): void {
+    if (screen !== 'capture') this.captureFor = null;
+    this.screen = screen;
+  }
+
+  startCapture(forCase: CaseListItem | null = null): void {
+    this.captureFor = forCase;
+    this.screen = 'capture';
+  }
+
+  activity(): void {
+    if (!this.privacy) this.reporter.activity();
+  }
+
+  /** Locks now (the lock button, or the app went to the background). */
+  async lock(): Promise<void> {
+    await this.backend.lock().catch(() => undefined);
+    await this.locked();
+  }
+
+  /** The core is locked: forget everything shown and go to the lock screen. */
+  async locked(): Promise<void> {
+    this.session = null;
+    this.captureFor = null;
+    this.notice = null;
+    this.privacy = false;
+    this.screen = 'lock';
+    await this.refreshLockScreen().catch(() => undefined);
+  }
+}

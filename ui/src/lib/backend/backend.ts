@@ -1,0 +1,59 @@
+// Every call the UI makes to the app's core goes through this interface: the Tauri
+// implementation talks to the Rust commands, the mock keeps everything in memory for tests.
+import type { CaptureRequest } from '../bindings/CaptureRequest';
+import type { CaptureResult } from '../bindings/CaptureResult';
+import type { CaseListItem } from '../bindings/CaseListItem';
+import type { DeviceSettings } from '../bindings/DeviceSettings';
+import type { LockScreen } from '../bindings/LockScreen';
+import type { Role } from '../bindings/Role';
+import type { SchoolProfile } from '../bindings/SchoolProfile';
+import type { Session } from '../bindings/Session';
+import type { Setup } from '../bindings/Setup';
+import type { SignalCatalogue } from '../bindings/SignalCatalogue';
+import type { User } from '../bindings/User';
+import type { ErrorBody } from '../bindings/ErrorBody';
+
+export type ContactChannel = 'phone' | 'email' | 'website';
+
+export interface Backend {
+  lockScreen(): Promise<LockScreen>;
+  defaultProfile(): Promise<SchoolProfile>;
+  /** Validates a profile file; rejects with every problem listed. */
+  checkProfile(text: string): Promise<SchoolProfile>;
+  /** `profileText` null means the built-in profile. */
+  setUp(profileText: string | null, coordinatorName: string, pin: string): Promise<Setup>;
+  unlock(userId: string, pin: string): Promise<Session>;
+  lock(): Promise<void>;
+  touch(): Promise<void>;
+  listCases(search: string | null): Promise<CaseListItem[]>;
+  catalogue(): Promise<SignalCatalogue>;
+  profile(): Promise<SchoolProfile>;
+  /** Resolves only when the save is durable. */
+  capture(request: CaptureRequest): Promise<CaptureResult>;
+  users(): Promise<User[]>;
+  addUser(fullName: string, role: Role, pin: string): Promise<User>;
+  removeUser(userId: string): Promise<void>;
+  resetPin(userId: string, pin: string): Promise<void>;
+  changePin(currentPin: string, newPin: string): Promise<void>;
+  saveSettings(settings: DeviceSettings): Promise<DeviceSettings>;
+  openContact(contactId: string, channel: ContactChannel): Promise<void>;
+  /** Called when the core locked itself (idle time passed). Returns an unsubscribe. */
+  onLocked(callback: () => void): () => void;
+}
+
+/** The `{code, message}` every command rejects with. */
+export class BackendError extends Error {
+  readonly code: string;
+  constructor(body: ErrorBody) {
+    super(body.message);
+    this.code = body.code;
+  }
+}
+
+export function asBackendError(e: unknown): BackendError {
+  if (e instanceof BackendError) return e;
+  if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
+    return new BackendError({ code: String(e.code), message: String(e.message) });
+  }
+  return new BackendError({ code: 'unexpected', message: String(e) });
+}

@@ -1,0 +1,266 @@
+// An in-memory backend for component and browser tests. It mirrors the core's observable
+// behaviour that the screens depend on (PIN checks, errors as {code, message}, case list order),
+// not its rules: those are tested in Rust.
+import { BackendError, type Backend, type ContactChannel } from './backend';
+import type { CaseListItem } from '../bindings/CaseListItem';
+import type { DeviceSettings } from '../bindings/DeviceSettings';
+import type { LockScreenUser } from '../bindings/LockScreenUser';
+import type { SchoolProfile } from '../bindings/SchoolProfile';
+import type { SignalCatalogue } from '../bindings/SignalCatalogue';
+import type { User } from '../bindings/User';
+import type { CaptureRequest } from '../bindings/CaptureRequest';
+import { pinIsStrong } from '../pin';
+import catalogueData from './mock-data/catalogue.json';
+import profileData from './mock-data/profile.json';
+
+export const MOCK_CATALOGUE = catalogueData as unknown as SignalCatalogue;
+export const MOCK_PROFILE = profileData as unknown as SchoolProfile;
+
+type MockUser = User & { pin: string };
+
+export interface MockState {
+  users: MockUser[];
+  cases: CaseListItem[];
+  captures: CaptureRequest[];
+  opened: { contactId: string; channel: ContactChannel }[];
+  settings: DeviceSettings;
+  current: MockUser | null;
+  profile: SchoolProfile | null;
+}
+
+function fail(code: string, message: string): never {
+  throw new BackendError({ code, message });
+}
+
+let counter = 0;
+function id(): string {
+  counter += 1;
+  return `00000000-0000-7000-8000-${counter.toString().padStart(12, '0')}`;
+}
+
+function fullName(name: string): boolean {
+  const parts = name.trim().split(/\s+/);
+  return parts.length >= 2 && parts.every((p) => p.replace(/\./g, '').length >= 2);
+}
+
+export interface MockBackend extends Backend {
+  state: MockState;
+  /** Simulates the core's idle lock. */
+  fireLocked(): void;
+}
+
+/** `seeded`: a set-up school with a coordinator, a teacher and two cases (one overdue). */
+export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
+  const listeners = new Set<() => void>();
+  const state: MockState = {
+    users: [],
+    cases: [],
+    captures: [],
+    opened: [],
+    settings: { language: 'nl', lock_after_minutes: 3 },
+    current: null,
+    profile: null,
+  };
+  if (options.seeded) {
+    state.profile = MOCK_PROFILE;
+    state.users.push(
+      { id: id(), full_name: 'Anouk Jansen', role: 'coordinator', pin: '482913' },
+      { id: id(), full_name: 'Pieter de Vries', role: 'teacher', pin: '735142' },
+    );
+    state.cases.push(
+      seededCase('Sanne Bakker', 'groep 5', 'consultation', '2026-11-20', true),
+      seededCase('Daan Visser', 'groep 3', 'signals', null, false),
+    );
+  }
+
+  const signedIn = (): MockUser => state.current ?? fail('locked', 'De app is vergrendeld.');
+  const coordinator = (): MockUser => {
+    const me = signedIn();
+    if (me.role !== 'coordinator') fail('not_allowed', 'Alleen de intern begeleider beheert gebruikers.');
+    return me;
+  };
+  const checkPin = (pin: string) => {
+    if (!pinIsStrong(pin))
+      fail('weak_pin', 'Kies een pincode van minstens 6 cijfers die niet alleen uit dezelfde of opeenvolgende cijfers bestaat.');
+  };
+  const checkName = (name: string) => {
+    if (!fullName(name)) fail('invalid', 'Vul een volledige naam in (voornaam en achternaam), geen initialen.');
+  };
+  const lockScreenUser = (u: MockUser): LockScreenUser => ({
+    id: u.id,
+    display_name: u.full_name,
+    role: u.role,
+    needs_new_pin: false,
+  });
+  const session = () => ({
+    user: { id: signedIn().id, full_name: signedIn().full_name, role: signedIn().role },
+    school_name: state.profile?.school_name ?? '',
+  });
+  const plain = (u: MockUser): User => ({ id: u.id, full_name: u.full_name, role: u.role });
+
+  const backend: MockBackend = {
+    state,
+    fireLocked() {
+      state.current = null;
+      listeners.forEach((l) => l());
+    },
+    async lockScreen() {
+      const bar = (state.profile ?? MOCK_PROFILE).contacts.filter((c) => c.emergency_bar);
+      return {
+        initialised: state.users.length > 0,
+        users: state.users.map(lockScreenUser),
+        emergency: bar,
+        settings: state.settings,
+      };
+    },
+    async defaultProfile() {
+      return MOCK_PROFILE;
+    },
+    async checkProfile(text) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        fail('invalid_profile', 'Het bestand is geen geldig schoolprofiel (geen JSON).');
+      }
+      const p = parsed as { school_name?: unknown };
+      if (typeof p.school_name !== 'string' || !p.school_name.trim())
+        fail('invalid_profile', 'school_name: vul de naam van de school in.');
+      return { ...MOCK_PROFILE, school_name: p.school_name };
+    },
+    async setUp(profileText, name, pin) {
+      if (state.users.length) fail('already_initialised', 'Meldcode is op dit apparaat al ingericht.');
+      checkName(name);
+      checkPin(pin);
+      state.profile = profileText ? await backend.checkProfile(profileText) : MOCK_PROFILE;
+      const user = { id: id(), full_name: name.trim(), role: 'coordinator' as const, pin };
+      state.users.push(user);
+      state.current = user;
+      return {
+        session: session(),
+        recovery_key: 'ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRST',
+      };
+    },
+    async unlock(userId, pin) {
+      const user = state.users.find((u) => u.id === userId) ?? fail('unknown_user', 'Deze gebruiker bestaat niet op dit apparaat.');
+      if (user.pin !== pin) fail('wrong_pin', 'Onjuiste pincode. Nog 3 poging(en) voordat u moet wachten.');
+      state.current = user;
+      return session();
+    },
+    async lock() {
+      state.current = null;
+    },
+    async touch() {
+      signedIn();
+    },
+    async listCases(search) {
+      signedIn();
+      const q = (search ?? '').trim().toLowerCase();
+      return state.cases.filter(
+        (c) => !q || c.pupil_name.toLowerCase().includes(q) || c.group.toLowerCase().includes(q),
+      );
+    },
+    async catalogue() {
+      signedIn();
+      return MOCK_CATALOGUE;
+    },
+    async profile() {
+      signedIn();
+      return state.profile ?? MOCK_PROFILE;
+    },
+    async capture(request) {
+      signedIn();
+      if (!request.signal.facts.trim()) fail('rule_violation', 'Beschrijf wat u zag of hoorde, als feiten. (R1)');
+      let item: CaseListItem | undefined;
+      if (request.case_id) {
+        item = state.cases.find((c) => c.case_id === request.case_id) ?? fail('not_found', 'Dossier niet gevonden.');
+      } else if (request.new_pupil) {
+        checkName(request.new_pupil.full_name);
+        item = seededCase(request.new_pupil.full_name.trim(), request.new_pupil.group.trim(), 'signals', null, false);
+        state.cases.push(item);
+      } else {
+        fail('invalid', 'Kies een leerling of voeg een nieuwe leerling toe.');
+      }
+      state.captures.push(request);
+      return { case_id: item.case_id, recorded_at: new Date().toISOString() };
+    },
+    async users() {
+      signedIn();
+      return state.users.map(plain);
+    },
+    async addUser(name, role, pin) {
+      coordinator();
+      checkName(name);
+      checkPin(pin);
+      const user = { id: id(), full_name: name.trim(), role, pin };
+      state.users.push(user);
+      return plain(user);
+    },
+    async removeUser(userId) {
+      const me = coordinator();
+      if (userId === me.id) fail('not_allowed', 'U kunt uzelf niet verwijderen.');
+      state.users = state.users.filter((u) => u.id !== userId);
+    },
+    async resetPin(userId, pin) {
+      coordinator();
+      checkPin(pin);
+      const user = state.users.find((u) => u.id === userId) ?? fail('unknown_user', 'Deze gebruiker bestaat niet op dit apparaat.');
+      user.pin = pin;
+    },
+    async changePin(current, next) {
+      const me = signedIn();
+      if (me.pin !== current) fail('wrong_pin', 'Onjuiste pincode. Nog 3 poging(en) voordat u moet wachten.');
+      checkPin(next);
+      me.pin = next;
+    },
+    async saveSettings(settings) {
+      signedIn();
+      if (settings.lock_after_minutes < 1 || settings.lock_after_minutes > 30)
+        fail('invalid', 'Kies een vergrendeltijd van 1 tot 30 minuten.');
+      state.settings = settings;
+      return settings;
+    },
+    async openContact(contactId, channel) {
+      const contacts = (state.profile ?? MOCK_PROFILE).contacts;
+      const known = state.current ? contacts : contacts.filter((c) => c.emergency_bar);
+      if (!known.some((c) => c.id === contactId)) fail('not_found', 'Dit contact staat niet in de sociale kaart.');
+      state.opened.push({ contactId, channel });
+    },
+    onLocked(callback) {
+      listeners.add(callback);
+      return () => listeners.delete(callback);
+    },
+  };
+  return backend;
+}
+
+function seededCase(
+  name: string,
+  group: string,
+  step: CaseListItem['step'],
+  due: string | null,
+  overdue: boolean,
+): CaseListItem {
+  const titles: Record<CaseListItem['step'], string> = {
+    signals: 'Signalen in kaart brengen',
+    consultation: 'Collegiale consultatie en Veilig Thuis',
+    parent_conversation: 'Gesprek met de ouder',
+    weighing: 'Wegen',
+    decision: 'Beslissen: hulp organiseren of melden',
+  };
+  return {
+    case_id: id(),
+    pupil_name: name,
+    group,
+    step,
+    step_title: titles[step],
+    flags: [],
+    next_due: due,
+    next_action: due
+      ? { rule: 'R3', code: 'consult_colleague', text: 'Overleg met een collega of de intern begeleider.', due, overdue, by: null }
+      : null,
+    outcome: null,
+    last_recorded_at: new Date().toISOString(),
+    overdue,
+  };
+}

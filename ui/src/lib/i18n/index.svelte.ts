@@ -1,0 +1,46 @@
+// Dutch first, English second, through i18next. `t` reads the reactive language so that every
+// text on screen follows a language switch without a reload.
+import i18next from 'i18next';
+import { nl } from './nl';
+import { en } from './en';
+import type { Language } from '../bindings/Language';
+import type { LocalText } from '../bindings/LocalText';
+
+let current = $state<Language>('nl');
+
+void i18next.init({
+  lng: 'nl',
+  fallbackLng: 'nl',
+  initAsync: false,
+  interpolation: { escapeValue: false },
+  resources: { nl: { translation: nl }, en: { translation: en } },
+});
+
+export function t(key: string, vars?: Record<string, unknown>): string {
+  // Reading `current` subscribes the caller to language changes.
+  return current && i18next.t(key, { ...vars, lng: current });
+}
+
+/** A catalogue text in the current language. */
+export function local(text: LocalText): string {
+  return current === 'en' ? text.en : text.nl;
+}
+
+export function language(): Language {
+  return current;
+}
+
+export function setLanguage(lang: Language): void {
+  current = lang;
+  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+}
+
+/** A backend error in the current language: Dutch messages come from the core; for English a
+ * translation by code is used when there is one. */
+export function errorText(e: { code: string; message: string }): string {
+  const key = `error.${e.code}`;
+  if (current === 'en' && i18next.exists(key, { lng: 'en' })) return t(key);
+  return e.message;
+}
+
+export const DICTIONARIES = { nl, en };

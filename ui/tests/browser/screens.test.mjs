@@ -1,0 +1,183 @@
+// Every screen of the built UI with the mock backend, at phone and tablet size: an axe-core
+// audit (no serious or critical violation), touch targets of at least 44 px, and a screenshot
+// of each screen kept in ui/test-results/screenshots.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { preview } from 'vite';
+import { openBrowser } from './chromium.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ui = join(here, '..', '..');
+const shots = join(ui, 'test-results', 'screenshots');
+mkdirSync(shots, { recursive: true });
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const SIZES = { phone: { width: 390, height: 844 }, tablet: { width: 820, height: 1180 } };
+
+let server;
+let base;
+before(async () => {
+  server = await preview({ root: ui, logLevel: 'silent', preview: { port: 0, host: '127.0.0.1' } });
+  base = server.resolvedUrls.local[0];
+});
+after(async () => {
+  await server?.close();
+});
+
+async function audit(page, name) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+    `${name}: serious or critical accessibility violations`,
+  );
+}
+
+/** Buttons, fields and choices that can be reached must be at least 44 px high and wide
+ * (a radio or checkbox counts by its label). */
+async function touchTargets(page, name) {
+  const small = await page.evaluate(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('button, select, input, textarea, summary, a[href]')) {
+      const target = el.matches('input[type=radio], input[type=checkbox]') ? el.closest('label') ?? el : el;
+      const r = target.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue; // not shown
+      if (el.closest('[inert]')) continue;
+      if (r.height < 44 || r.width < 44) out.push(`${el.outerHTML.slice(0, 80)} ${Math.round(r.width)}×${Math.round(r.height)}`);
+    }
+    return out;
+  });
+  assert.deepEqual(small, [], `${name}: touch targets under 44 px`);
+}
+
+async function check(page, size, name) {
+  await audit(page, `${size}/${name}`);
+  await touchTargets(page, `${size}/${name}`);
+  await page.screenshot({ path: join(shots, `${size}-${name}.png`), fullPage: true });
+}
+
+async function signIn(page, name, pin) {
+  await page.getByRole('button', { name: new RegExp(name) }).click();
+  await page.getByLabel('Pincode').fill(pin);
+  await page.getByRole('button', { name: 'Openen' }).click();
+  await page.getByRole('button', { name: 'Nieuwe signalering' }).waitFor();
+}
+
+for (const [size, viewport] of Object.entries(SIZES)) {
+  describe(`${size} ${viewport.width}×${viewport.height}`, () => {
+    let browser;
+    let page;
+    before(async () => {
+      browser = await openBrowser(viewport);
+      page = await browser.context.newPage();
+    });
+    after(async () => {
+      await browser?.close();
+    });
+
+    test('first run: profile, coordinator, recovery key', async () => {
+      await page.goto(base);
+      await page.getByText('CBS Het Mozaïek, Stadskanaal').waitFor();
+      await check(page, size, 'first-run-profile');
+      await page.getByRole('button', { name: 'Verder' }).click();
+      await page.getByLabel('Volledige naam').fill('Anouk Jansen');
+      await page.getByLabel('Pincode', { exact: true }).fill('482913');
+      await page.getByLabel('Pincode nog een keer').fill('482913');
+      await check(page, size, 'first-run-coordinator');
+      await page.getByRole('button', { name: 'Inrichten' }).click();
+      await page.getByTestId('recovery-key').waitFor();
+      await check(page, size, 'first-run-recovery-key');
+    });
+
+    test('lock screen, with a wrong PIN refused', async () => {
+      await page.goto(`${base}?mock=seeded`);
+      await page.getByText('Wie bent u?').waitFor();
+      await check(page, size, 'lock-users');
+      await page.getByRole('button', { name: /Pieter de Vries/ }).click();
+      await page.getByLabel('Pincode').fill('111222');
+      await page.getByRole('button', { name: 'Openen' }).click();
+      await page.getByTestId('lock-error').waitFor();
+      await check(page, size, 'lock-wrong-pin');
+    });
+
+    test('emergency bar on the lock screen calls without unlocking', async () => {
+      await page.goto(`${base}?mock=seeded`);
+      await page.getByRole('button', { name: /Bel 112/ }).click();
+      const opened = await page.evaluate(() => window.__mock.state.opened);
+      assert.deepEqual(opened, [{ contactId: 'alarmnummer-112', channel: 'phone' }]);
+    });
+
+    test('home with my cases, overdue first', async () => {
+      await page.goto(`${base}?mock=seeded`);
+      await signIn(page, 'Anouk Jansen', '482913');
+      const first = page.getByTestId('case-list').locator('li').first();
+      assert.match(await first.innerText(), /Sanne Bakker[\s\S]*Te laat/);
+      await check(page, size, 'home');
+    });
+
+    test('quick capture, body map, saved', async () => {
+      await page.goto(`${base}?mock=seeded`);
+      await signIn(page, 'Pieter de Vries', '735142');
+      await page.getByRole('button', { name: 'Nieuwe signalering' }).click();
+      await page.getByLabel('Zoek op naam of groep').fill('Sanne');
+      await page.getByRole('button', { name: 'Sanne Bakker · groep 5' }).click();
+      await page.getByLabel('Wat zag of hoorde u?').fill('Blauwe plek op de linkerarm, ca. 3 cm.');
+      await page.getByLabel('Wat zei het kind zelf? (optioneel)').fill('Ik ben van de trap gevallen.');
+      await page.getByText(/Signalen uit de lijst/).click();
+      await page.getByText(/Lichaamskaart/).click();
+      const front = page.getByTestId('body-front');
+      const box = await front.boundingBox();
+      await front.click({ position: { x: box.width * 0.25, y: box.height * 0.4 } });
+      await page.getByLabel(/Plek 1/).fill('blauwe plek, ca. 3 cm');
+      await check(page, size, 'capture');
+      await page.getByRole('button', { name: 'Opslaan' }).click();
+      await page.getByTestId('saved-notice').waitFor();
+      const saved = await page.evaluate(() => window.__mock.state.captures[0]);
+      assert.equal(saved.signal.child_words, 'Ik ben van de trap gevallen.');
+      assert.equal(saved.signal.body_marks.length, 1);
+      assert.equal(saved.signal.body_marks[0].side, 'front');
+      await check(page, size, 'home-saved');
+    });
+
+    test('social map', async () => {
+      await page.goto(`${base}?mock=seeded`);
+      await signIn(page, 'Pieter de Vries', '735142');
+      await page.getByRole('button', { name: 'Sociale kaart' }).click();
+      await page.getByTestId('contact-veilig-thuis-landelijk').waitFor();
+      await check(page, size, 'social-map');
+    });
+
+    test('settings for the coordinator', async () => {
+      await page.goto(`${base}?mock=seeded`);
+      await signIn(page, 'Anouk Jansen', '482913');
+      await page.getByRole('button', { name: 'Instellingen' }).click();
+      await page.getByRole('heading', { name: 'Gebruikers' }).waitFor();
+      await check(page, size, 'settings');
+    });
+
+    test('privacy screen blanks everything and nothing underneath can be reached', async () => {
+      await page.goto(`${base}?mock=seeded`);
+      await signIn(page, 'Pieter de Vries', '735142');
+      await page.getByRole('button', { name: 'Scherm verbergen' }).click();
+      await page.getByRole('dialog').waitFor();
+      const covered = await page.evaluate(() => {
+        const el = document.elementFromPoint(innerWidth / 2, innerHeight / 3);
+        return el?.closest('.privacy-screen') !== null && document.querySelector('.app').inert;
+      });
+      assert.equal(covered, true);
+      await page.screenshot({ path: join(shots, `${size}-privacy.png`) });
+      await audit(page, `${size}/privacy`);
+      await page.getByRole('button', { name: 'Tik om verder te gaan' }).click();
+      await page.getByRole('button', { name: 'Nieuwe signalering' }).waitFor();
+    });
+  });
+}

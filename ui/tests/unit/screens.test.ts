@@ -1,0 +1,181 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import App from '../../src/App.svelte';
+import { mockBackend, type MockBackend } from '../../src/lib/backend/mock';
+import { setLanguage } from '../../src/lib/i18n/index.svelte';
+
+afterEach(() => {
+  cleanup();
+  setLanguage('nl');
+});
+
+async function unlockAs(backend: MockBackend, name: string, pin: string) {
+  render(App, { backend });
+  await fireEvent.click(await screen.findByRole('button', { name: new RegExp(name) }));
+  await fireEvent.input(screen.getByLabelText('Pincode'), { target: { value: pin } });
+  await fireEvent.click(screen.getByRole('button', { name: 'Openen' }));
+}
+
+describe('first run', () => {
+  it('sets up the school, refuses differing PINs and shows the recovery key once', async () => {
+    const backend = mockBackend();
+    render(App, { backend });
+    await screen.findByText('CBS Het Mozaïek, Stadskanaal');
+    await fireEvent.click(screen.getByRole('button', { name: 'Verder' }));
+    await fireEvent.input(screen.getByLabelText('Volledige naam'), { target: { value: 'Anouk Jansen' } });
+    await fireEvent.input(screen.getByLabelText('Pincode'), { target: { value: '482913' } });
+    await fireEvent.input(screen.getByLabelText('Pincode nog een keer'), { target: { value: '482914' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Inrichten' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('niet gelijk');
+    await fireEvent.input(screen.getByLabelText('Pincode nog een keer'), { target: { value: '482913' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Inrichten' }));
+    const key = await screen.findByTestId('recovery-key');
+    expect(key.textContent).toMatch(/^[A-Z0-9-]{20,}$/);
+    const start = screen.getByRole('button', { name: 'Beginnen' });
+    expect(start).toHaveProperty('disabled', true);
+    await fireEvent.click(screen.getByLabelText('De herstelsleutel ligt in de kluis van de school.'));
+    await fireEvent.click(start);
+    await screen.findByRole('button', { name: 'Nieuwe signalering' });
+    expect(screen.queryByTestId('recovery-key')).toBeNull();
+    expect(backend.state.users.map((u) => u.full_name)).toEqual(['Anouk Jansen']);
+  });
+});
+
+describe('lock screen', () => {
+  it('refuses a wrong PIN and opens with the right one', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Pieter de Vries', '111222');
+    expect((await screen.findByRole('alert')).textContent).toContain('Onjuiste pincode');
+    expect(backend.state.current).toBeNull();
+    await fireEvent.input(screen.getByLabelText('Pincode'), { target: { value: '735142' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Openen' }));
+    await screen.findByRole('button', { name: 'Nieuwe signalering' });
+  });
+
+  it('calls 112 from the lock screen without unlocking', async () => {
+    const backend = mockBackend({ seeded: true });
+    render(App, { backend });
+    await fireEvent.click(await screen.findByRole('button', { name: /Bel 112/ }));
+    expect(backend.state.opened).toEqual([{ contactId: 'alarmnummer-112', channel: 'phone' }]);
+  });
+
+  it('goes back to the lock screen when the core locks itself', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Anouk Jansen', '482913');
+    await screen.findByRole('button', { name: 'Nieuwe signalering' });
+    backend.fireLocked();
+    await screen.findByText('Wie bent u?');
+  });
+});
+
+describe('home', () => {
+  it('lists my cases with their step, overdue first', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Anouk Jansen', '482913');
+    const list = await screen.findByTestId('case-list');
+    const items = list.querySelectorAll('li');
+    expect(items[0].textContent).toContain('Sanne Bakker');
+    expect(items[0].textContent).toContain('Te laat');
+    expect(items[0].textContent).toContain('Stap 2');
+    expect(items[1].textContent).toContain('Daan Visser');
+  });
+});
+
+describe('quick capture', () => {
+  it('saves a signal for a known pupil in three taps plus typing', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Pieter de Vries', '735142');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Nieuwe signalering' })); // tap 1
+    await fireEvent.input(screen.getByLabelText('Zoek op naam of groep'), { target: { value: 'Sanne' } });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Sanne Bakker · groep 5' })); // tap 2
+    await fireEvent.input(screen.getByLabelText('Wat zag of hoorde u?'), { target: { value: 'Huilde bij het brengen, wilde niet naar binnen.' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Opslaan' })); // tap 3
+    expect((await screen.findByTestId('saved-notice')).textContent).toContain('Opgeslagen');
+    expect(backend.state.captures).toHaveLength(1);
+    expect(backend.state.captures[0].case_id).toBe(backend.state.cases[0].case_id);
+    expect(backend.state.captures[0].signal.source).toEqual({ kind: 'own' });
+  });
+
+  it('opens a case for a new pupil and keeps the child\'s words apart', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Pieter de Vries', '735142');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Nieuwe signalering' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Nieuwe leerling' }));
+    await fireEvent.input(screen.getByLabelText('Volledige naam van de leerling'), { target: { value: 'Noor el Amrani' } });
+    await fireEvent.input(screen.getByLabelText('Groep'), { target: { value: 'groep 4' } });
+    await fireEvent.input(screen.getByLabelText('Wat zag of hoorde u?'), { target: { value: 'Rode striem in de nek.' } });
+    await fireEvent.input(screen.getByLabelText('Wat zei het kind zelf? (optioneel)'), { target: { value: 'Papa was boos.' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Opslaan' }));
+    await screen.findByTestId('saved-notice');
+    const saved = backend.state.captures[0];
+    expect(saved.new_pupil?.full_name).toBe('Noor el Amrani');
+    expect(saved.signal.facts).toBe('Rode striem in de nek.');
+    expect(saved.signal.child_words).toBe('Papa was boos.');
+  });
+
+  it('says what is missing and saves nothing', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Pieter de Vries', '735142');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Nieuwe signalering' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Opslaan' }));
+    const alerts = await screen.findAllByRole('alert');
+    expect(alerts.map((a) => a.textContent)).toEqual([
+      'Kies een leerling of voeg een nieuwe leerling toe.',
+      'Beschrijf wat u zag of hoorde.',
+    ]);
+    expect(backend.state.captures).toHaveLength(0);
+  });
+});
+
+describe('privacy screen', () => {
+  it('blanks the display at once and returns to the same place', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Pieter de Vries', '735142');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Nieuwe signalering' }));
+    await fireEvent.input(screen.getByLabelText('Wat zag of hoorde u?'), { target: { value: 'half getypt' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Scherm verbergen' }));
+    const dialog = screen.getByRole('dialog');
+    expect(dialog.textContent).not.toContain('half getypt');
+    // (jsdom has no `inert`; the browser tests check that nothing underneath can be reached.)
+    expect(document.querySelector('.app')?.getAttribute('aria-hidden')).toBe('true');
+    await fireEvent.click(screen.getByRole('button', { name: 'Tik om verder te gaan' }));
+    expect((screen.getByLabelText('Wat zag of hoorde u?') as HTMLTextAreaElement).value).toBe('half getypt');
+  });
+});
+
+describe('settings', () => {
+  it('lets the coordinator add a teacher, and shows a Dutch error for a weak PIN', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Anouk Jansen', '482913');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Instellingen' }));
+    await fireEvent.input(screen.getByLabelText('Volledige naam'), { target: { value: 'Fatima Yilmaz' } });
+    await fireEvent.input(screen.getByLabelText(/Eerste pincode/), { target: { value: '123456' } });
+    await fireEvent.click(screen.getAllByRole('button', { name: 'Gebruiker toevoegen' })[0]);
+    expect((await screen.findByRole('alert')).textContent).toContain('minstens 6 cijfers');
+    await fireEvent.input(screen.getByLabelText(/Eerste pincode/), { target: { value: '640275' } });
+    await fireEvent.click(screen.getAllByRole('button', { name: 'Gebruiker toevoegen' })[0]);
+    await screen.findByText('Fatima Yilmaz is toegevoegd.');
+    expect(backend.state.users.map((u) => u.full_name)).toContain('Fatima Yilmaz');
+  });
+
+  it('shows a teacher no user management, and switches the language', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Pieter de Vries', '735142');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Instellingen' }));
+    expect(screen.queryByText('Gebruikers')).toBeNull();
+    await fireEvent.change(screen.getByLabelText('Taal'), { target: { value: 'en' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Opslaan' }));
+    await screen.findByRole('heading', { name: 'Settings' });
+    expect(backend.state.settings.language).toBe('en');
+  });
+});
+
+describe('social map', () => {
+  it('lists the contacts and calls through the core', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Pieter de Vries', '735142');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Sociale kaart' }));
+    await fireEvent.click(await screen.findByTestId('call-map-veilig-thuis-landelijk'));
+    expect(backend.state.opened).toEqual([{ contactId: 'veilig-thuis-landelijk', channel: 'phone' }]);
+  });
+});
