@@ -7,6 +7,7 @@ CARGO_TARGET_DIR ?= $(HOME)/.cache/meldcode/target
 export CARGO_TARGET_DIR
 
 UI_STAMP := ui/node_modules/.meldcode-installed
+E2E_STAMP := tests/node_modules/.meldcode-installed
 
 .PHONY: setup run test lint unit purity ui-deps ui-build ui-test app-build app-test bench demo
 
@@ -30,6 +31,10 @@ $(UI_STAMP): ui/package.json ui/package-lock.json
 	touch $@
 
 ui-deps: $(UI_STAMP)
+
+$(E2E_STAMP): tests/package.json tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 ui-build: ui-deps
 	cd ui && npm run --silent build -- --logLevel warn
@@ -55,7 +60,7 @@ app-build: ui-build
 	cargo build --locked -p meldcode-app -p meldcode-cli
 
 # The real app under WebDriver (tauri-driver + WebKitWebDriver, Xvfb), read back by the CLI.
-app-test: app-build
+app-test: app-build $(E2E_STAMP)
 	bash scripts/with-keyring.sh bash scripts/app-test.sh
 
 # The store's figures (crates/store/benches), then the UI's JavaScript size and the app's

@@ -34,7 +34,7 @@ for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; do
 export MELDCODE_DATA_DIR="$work/data"
 export MELDCODE_APP="$target/debug/meldcode-app"
 export MELDCODE_CLI="$target/debug/meldcode"
-export MELDCODE_SHOTS="$root/ui/test-results/app"
+export MELDCODE_SHOTS="$root/tests/results"
 port=4444
 while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 export TAURI_DRIVER_PORT=$port
@@ -42,8 +42,8 @@ export TAURI_DRIVER_PORT=$port
 pids+=($!)
 for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 
-cd "$root/ui"
-if ! node --test --test-concurrency=1 tests/app/; then
+cd "$root/tests"
+if ! node --test --test-concurrency=1 e2e/; then
   echo "app-test: tauri-driver log:" >&2
   tail -n 40 "$work/driver.log" >&2
   exit 1
