@@ -26,8 +26,8 @@ fn profile_from(text: &str) -> Reply<SchoolProfile> {
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn lock_screen(shell: State<'_, Shell>) -> Reply<LockScreen> {
-    Ok(Store::lock_screen(&shell.dir)?)
+pub fn lock_screen(shell: State<'_, Shell>) -> LockScreen {
+    Store::lock_screen(&shell.dir)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

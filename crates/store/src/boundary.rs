@@ -1,7 +1,7 @@
 //! What the app's screens exchange with the store beyond the engine's own types: the lock screen
 //! before anything is unlocked, the session after it, and the quick capture at the school gate.
 
-use crate::error::{Result, StoreError};
+use crate::error::{ErrorBody, Result, StoreError};
 use crate::files::write_atomically;
 use crate::settings::DeviceSettings;
 use crate::store::{Store, VAULT_FILE};
@@ -27,6 +27,9 @@ pub struct LockScreen {
     pub users: Vec<LockScreenUser>,
     pub emergency: Vec<Contact>,
     pub settings: DeviceSettings,
+    /// Why the users could not be listed (an unreadable vault, say). The emergency bar works
+    /// all the same.
+    pub problem: Option<ErrorBody>,
 }
 
 /// Who is working, once unlocked.
@@ -110,18 +113,24 @@ pub fn emergency_numbers(dir: &Path) -> Vec<Contact> {
 }
 
 impl Store {
-    pub fn lock_screen(dir: &Path) -> Result<LockScreen> {
+    /// Never fails: whatever is wrong with the vault, the emergency bar must still show.
+    pub fn lock_screen(dir: &Path) -> LockScreen {
         let initialised = dir.join(VAULT_FILE).exists();
-        Ok(LockScreen {
+        let (users, problem) = if initialised {
+            match Self::lock_screen_users(dir) {
+                Ok(users) => (users, None),
+                Err(e) => (Vec::new(), Some(ErrorBody::from(e))),
+            }
+        } else {
+            (Vec::new(), None)
+        };
+        LockScreen {
             initialised,
-            users: if initialised {
-                Self::lock_screen_users(dir)?
-            } else {
-                Vec::new()
-            },
+            users,
             emergency: emergency_numbers(dir),
             settings: DeviceSettings::load(dir),
-        })
+            problem,
+        }
     }
 
     pub fn session(&self) -> Session {

@@ -104,7 +104,7 @@ fn capture_needs_exactly_one_of_case_and_new_pupil() {
 #[test]
 fn lock_screen_before_set_up_offers_the_national_numbers() {
     let dir = tempfile::tempdir().unwrap();
-    let screen = Store::lock_screen(&dir.path().join("data")).unwrap();
+    let screen = Store::lock_screen(&dir.path().join("data"));
     assert!(!screen.initialised);
     assert!(screen.users.is_empty());
     let dials: Vec<&str> = screen
@@ -122,7 +122,8 @@ fn lock_screen_after_set_up_lists_users_and_the_schools_emergency_bar() {
     f.store
         .add_user("Pieter de Vries", Role::Teacher, "735142")
         .unwrap();
-    let screen = Store::lock_screen(&f.data()).unwrap();
+    let screen = Store::lock_screen(&f.data());
+    assert_eq!(screen.problem, None);
     assert!(screen.initialised);
     let names: Vec<&str> = screen
         .users
@@ -136,4 +137,14 @@ fn lock_screen_after_set_up_lists_users_and_the_schools_emergency_bar() {
     let text = std::fs::read_to_string(f.data().join(EMERGENCY_FILE)).unwrap();
     assert!(text.contains("\"contact_person\": null"));
     assert!(!text.contains(testkit::pupil().full_name.as_str()));
+}
+
+#[test]
+fn a_damaged_vault_still_leaves_the_emergency_bar() {
+    let f = fresh();
+    std::fs::write(f.data().join("vault.json"), "{ not a vault").unwrap();
+    let screen = Store::lock_screen(&f.data());
+    assert!(screen.initialised && screen.users.is_empty());
+    assert_eq!(screen.problem.map(|p| p.code), Some("damaged".to_owned()));
+    assert!(!screen.emergency.is_empty());
 }

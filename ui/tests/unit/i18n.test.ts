@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DICTIONARIES, errorText, setLanguage, t } from '../../src/lib/i18n/index.svelte';
+import { DICTIONARIES, errorText, formatDate, setLanguage, t } from '../../src/lib/i18n/index.svelte';
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) =>
@@ -31,6 +31,15 @@ describe('i18n', () => {
     setLanguage('en');
     expect(errorText(e)).toMatch(/^Wrong PIN/);
     expect(errorText({ code: 'rule_violation', message: 'Dutch only' })).toBe('Dutch only');
+    setLanguage('nl');
+  });
+
+  it('writes due dates as people do', () => {
+    setLanguage('nl');
+    expect(formatDate('2026-11-20')).toBe('20 november 2026');
+    setLanguage('en');
+    expect(formatDate('2026-11-20')).toBe('20 November 2026');
+    expect(formatDate('kapot')).toBe('kapot');
     setLanguage('nl');
   });
 

@@ -111,6 +111,7 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
         users: state.users.map(lockScreenUser),
         emergency: bar,
         settings: state.settings,
+        problem: null,
       };
     },
     async defaultProfile() {

@@ -26,6 +26,17 @@ export function local(text: LocalText): string {
   return current === 'en' ? text.en : text.nl;
 }
 
+/** A date (`YYYY-MM-DD`) as people write it: "20 november 2026". */
+export function formatDate(isoDate: string): string {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  if (!y || !m || !d) return isoDate;
+  return new Intl.DateTimeFormat(current === 'en' ? 'en-GB' : 'nl-NL', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(new Date(y, m - 1, d));
+}
+
 export function language(): Language {
   return current;
 }
