@@ -41,7 +41,7 @@ bash "$root/scripts/with-keyring.sh" bash -c '
   own=$(rss "$pid")
   total=$own
   for c in $(descendants "$pid"); do total=$((total + $(rss "$c"))); done
-  echo "App resident memory 10 s after start (release, lock screen of a fresh device): $((own / 1024)) MiB in the app process, $((total / 1024)) MiB with its WebKit processes"
+  echo "App resident memory 10 s after start (release build, first-run screen of a fresh device): $((own / 1024)) MiB in the app process, $((total / 1024)) MiB with its WebKit processes"
   kill "$pid" 2>/dev/null || true
   kill "$xvfb" 2>/dev/null || true
   wait 2>/dev/null || true

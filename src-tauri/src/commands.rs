@@ -7,11 +7,11 @@ use crate::shell::Shell;
 use meldcode_engine::catalogue::SignalCatalogue;
 use meldcode_engine::people::User;
 use meldcode_engine::profile::SchoolProfile;
-use meldcode_engine::{Role, UserId};
+use meldcode_engine::{CaseId, Command, Role, UserId};
 use meldcode_store::projection::CaseListItem;
 use meldcode_store::{
-    CaptureRequest, CaptureResult, DeviceSettings, ErrorBody, KdfParams, LockScreen, Session,
-    Setup, Store,
+    CaptureRequest, CaptureResult, CaseView, DeviceSettings, ErrorBody, KdfParams, LockScreen,
+    Session, Setup, Store,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -109,6 +109,20 @@ pub fn profile(shell: State<'_, Shell>) -> Reply<SchoolProfile> {
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn capture(shell: State<'_, Shell>, request: CaptureRequest) -> Reply<CaptureResult> {
     shell.with_store(|s| Ok(s.capture(&request)?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn case_view(shell: State<'_, Shell>, case_id: CaseId) -> Reply<CaseView> {
+    shell.with_store(|s| Ok(s.case_view(case_id)?))
+}
+
+/// One guided form's command; the engine decides, and the case is returned as it now stands.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn record(shell: State<'_, Shell>, case_id: CaseId, command: Command) -> Reply<CaseView> {
+    shell.with_store(|s| {
+        s.record(case_id, &command)?;
+        Ok(s.case_view(case_id)?)
+    })
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

@@ -52,6 +52,8 @@ pub fn run() {
             commands::catalogue,
             commands::profile,
             commands::capture,
+            commands::case_view,
+            commands::record,
             commands::users,
             commands::add_user,
             commands::remove_user,

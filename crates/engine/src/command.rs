@@ -45,6 +45,34 @@ pub enum Command {
 }
 
 impl Command {
+    /// Every command's kind, in the order of the code's steps; `open_case` comes first.
+    pub const KINDS: [&'static str; 24] = [
+        "open_case",
+        "record_signal",
+        "involve_colleague",
+        "raise_urgent_flag",
+        "suspect_staff",
+        "record_board_informed",
+        "declare_emergency",
+        "record_emergency_call",
+        "record_consultation",
+        "request_advice",
+        "record_consent",
+        "consider_risk_index",
+        "record_parent_conversation",
+        "record_exception_ground",
+        "record_assessment",
+        "record_decision",
+        "start_help_plan",
+        "review_help",
+        "end_help_plan",
+        "record_report_discussion",
+        "make_report",
+        "record_follow_up",
+        "correct_record",
+        "close_case",
+    ];
+
     /// A stable name for logs and permission tables; never includes personal data.
     pub fn kind(&self) -> &'static str {
         match self {

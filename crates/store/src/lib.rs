@@ -18,4 +18,4 @@ pub use boundary::{CaptureRequest, CaptureResult, LockScreen, NewPupil, Session,
 pub use crypto::KdfParams;
 pub use error::{ErrorBody, Result, StoreError};
 pub use settings::{DeviceSettings, Language};
-pub use store::{CaseExport, CaseView, Initialised, LockScreenUser, Store};
+pub use store::{CaseExport, CaseView, Initialised, LockScreenUser, RuleText, Store};

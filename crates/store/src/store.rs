@@ -16,10 +16,11 @@ use meldcode_engine::envelope::{Envelope, RandomSource, Recorder};
 use meldcode_engine::next_actions::{next_actions, NextAction};
 use meldcode_engine::people::{looks_like_full_name, User};
 use meldcode_engine::profile::SchoolProfile;
+use meldcode_engine::rules::r14_roles::permitted_commands;
 use meldcode_engine::state::TimelineEntry;
 use meldcode_engine::summary::{summarise, CaseSummary};
 use meldcode_engine::{
-    decide, Actor, CaseId, CaseState, Command, DecideContext, DeviceId, Role, UserId,
+    decide, Actor, CaseId, CaseState, Command, DecideContext, DeviceId, Role, RuleId, UserId,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
@@ -65,6 +66,21 @@ pub struct CaseView {
     pub next_actions: Vec<NextAction>,
     pub timeline: Vec<TimelineEntry>,
     pub events: Vec<Envelope>,
+    /// The commands this user may give on the case (R2, R14): the app shows only these.
+    pub permitted: Vec<String>,
+    /// Everyone who recorded in the case, also users removed since, for the timeline's "who".
+    pub people: Vec<User>,
+    /// The text of each rule behind the next actions.
+    pub rules: Vec<RuleText>,
+}
+
+/// A protocol rule as the case screen shows it behind a next action.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuleText {
+    pub id: RuleId,
+    pub title: String,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -534,10 +550,37 @@ impl Store {
         let policy = self.profile.policy();
         let summary =
             summarise(&state, policy, now).ok_or(StoreError::NotFound { what: "Dossier" })?;
+        let actions = next_actions(&state, policy, now);
+        let mut rule_ids: Vec<RuleId> = actions.iter().map(|a| a.rule).collect();
+        rule_ids.sort();
+        rule_ids.dedup();
+        let mut authors: Vec<UserId> = events.iter().map(|e| e.author).collect();
+        authors.extend(state.involved.iter().copied());
+        authors.sort();
+        authors.dedup();
+        let mut people = Vec::new();
+        for id in authors {
+            if let Some(user) = load_any_user(&self.conn, id)? {
+                people.push(user);
+            }
+        }
         Ok(CaseView {
             summary,
-            next_actions: next_actions(&state, policy, now),
+            next_actions: actions,
             timeline: state.timeline.clone(),
+            permitted: permitted_commands(&state, self.user.actor())
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            people,
+            rules: rule_ids
+                .into_iter()
+                .map(|id| RuleText {
+                    id,
+                    title: id.title_nl().to_owned(),
+                    text: id.text_nl().to_owned(),
+                })
+                .collect(),
             events,
         })
     }
@@ -645,6 +688,18 @@ fn row_to_user(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<User>> {
         full_name: name,
         role,
     }))
+}
+
+/// Also a removed user: their records keep their name.
+fn load_any_user(conn: &Connection, id: UserId) -> Result<Option<User>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, full_name, role FROM users WHERE id = ?1",
+            params![id.to_string()],
+            row_to_user,
+        )
+        .optional()?
+        .flatten())
 }
 
 fn load_user(conn: &Connection, id: UserId) -> Result<Option<User>> {

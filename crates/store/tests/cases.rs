@@ -161,3 +161,56 @@ fn two_sessions_on_one_folder_stay_consistent() {
     let list = first.list_cases(None).unwrap();
     assert_eq!(list[0].summary.step.number(), 3);
 }
+
+#[test]
+fn a_teacher_cannot_take_a_coordinators_step_nor_see_a_case_about_themselves() {
+    use meldcode_engine::records::StaffSuspicionInput;
+    let f = fresh();
+    let data = f.data();
+    let mut coordinator = f.store;
+    let teacher = coordinator
+        .add_user("Jeroen Smit", Role::Teacher, "730461")
+        .unwrap();
+    coordinator.lock();
+
+    let mut store = Store::unlock(&data, teacher.id, "730461").unwrap();
+    let case = case_with_signal(&mut store);
+    let view = store.case_view(case).unwrap();
+    assert!(view.permitted.iter().any(|k| k == "record_consultation"));
+    assert!(!view.permitted.iter().any(|k| k == "record_decision"));
+    let refused = store
+        .record(case, &testkit::decision(true, false))
+        .unwrap_err();
+    assert_eq!(refused.code(), "rule_violation");
+    assert!(refused.message().contains("intern begeleider"));
+    store.lock();
+
+    let mut coordinator = Store::unlock(&data, first_user(&data), PIN).unwrap();
+    coordinator
+        .record(
+            case,
+            &Command::SuspectStaff(StaffSuspicionInput {
+                staff_user: teacher.id,
+                staff_name: "Jeroen Smit".into(),
+                note: "De leerling noemt de leerkracht bij naam.".into(),
+            }),
+        )
+        .unwrap();
+    coordinator.lock();
+
+    let store = Store::unlock(&data, teacher.id, "730461").unwrap();
+    assert!(store.list_cases(None).unwrap().is_empty());
+    assert!(matches!(
+        store.case_view(case),
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+fn first_user(data: &std::path::Path) -> meldcode_engine::UserId {
+    Store::lock_screen_users(data)
+        .unwrap()
+        .into_iter()
+        .find(|u| u.display_name == COORDINATOR)
+        .unwrap()
+        .id
+}

@@ -48,6 +48,7 @@ fn export_all(dir: &Path) {
     CaptureResult::export_all(&cfg).unwrap();
     CaseListItem::export_all(&cfg).unwrap();
     CaseView::export_all(&cfg).unwrap();
+    Command::export_all(&cfg).unwrap();
     ErrorBody::export_all(&cfg).unwrap();
 }
 

@@ -7,7 +7,7 @@ import type { CaseListItem } from './bindings/CaseListItem';
 import type { LockScreen } from './bindings/LockScreen';
 import type { Session } from './bindings/Session';
 
-export type Screen = 'loading' | 'first-run' | 'lock' | 'home' | 'capture' | 'social-map' | 'settings';
+export type Screen = 'loading' | 'first-run' | 'lock' | 'home' | 'capture' | 'case' | 'social-map' | 'settings';
 
 export class AppState {
   screen = $state<Screen>('loading');
@@ -15,7 +15,9 @@ export class AppState {
   session = $state<Session | null>(null);
   privacy = $state(false);
   /** The pupil a capture starts with, when it was started from a case on the home screen. */
-  captureFor = $state<CaseListItem | null>(null);
+  captureFor = $state<Pick<CaseListItem, 'case_id' | 'pupil_name' | 'group'> | null>(null);
+  /** The case on the case screen. */
+  openCaseId = $state<string | null>(null);
   /** Shown once on the home screen after a save. */
   notice = $state<string | null>(null);
   readonly backend: Backend;
@@ -49,7 +51,12 @@ export class AppState {
     this.screen = screen;
   }
 
-  startCapture(forCase: CaseListItem | null = null): void {
+  openCase(caseId: string): void {
+    this.openCaseId = caseId;
+    this.screen = 'case';
+  }
+
+  startCapture(forCase: Pick<CaseListItem, 'case_id' | 'pupil_name' | 'group'> | null = null): void {
     this.captureFor = forCase;
     this.screen = 'capture';
   }
@@ -68,6 +75,7 @@ export class AppState {
   async locked(): Promise<void> {
     this.session = null;
     this.captureFor = null;
+    this.openCaseId = null;
     this.notice = null;
     this.privacy = false;
     this.screen = 'lock';

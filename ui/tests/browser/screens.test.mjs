@@ -3,74 +3,30 @@
 // of each screen kept in ui/test-results/screenshots.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { preview } from 'vite';
 import { openBrowser } from './chromium.mjs';
+import { audit, check as checkIn, serve, signIn } from './helpers.mjs';
+import { SIZES } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ui = join(here, '..', '..');
 const shots = join(ui, 'test-results', 'screenshots');
 mkdirSync(shots, { recursive: true });
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-const SIZES = { phone: { width: 390, height: 844 }, tablet: { width: 820, height: 1180 } };
 
 let server;
 let base;
 before(async () => {
-  server = await preview({ root: ui, logLevel: 'silent', preview: { port: 0, host: '127.0.0.1' } });
+  server = await serve(ui);
   base = server.resolvedUrls.local[0];
 });
 after(async () => {
   await server?.close();
 });
 
-async function audit(page, name) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
-  );
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(
-    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [],
-    `${name}: serious or critical accessibility violations`,
-  );
-}
-
-/** Buttons, fields and choices that can be reached must be at least 44 px high and wide
- * (a radio or checkbox counts by its label). */
-async function touchTargets(page, name) {
-  const small = await page.evaluate(() => {
-    const out = [];
-    for (const el of document.querySelectorAll('button, select, input, textarea, summary, a[href]')) {
-      const target = el.matches('input[type=radio], input[type=checkbox]') ? el.closest('label') ?? el : el;
-      const r = target.getBoundingClientRect();
-      if (r.width === 0 && r.height === 0) continue; // not shown
-      if (el.closest('[inert]')) continue;
-      if (r.height < 44 || r.width < 44) out.push(`${el.outerHTML.slice(0, 80)} ${Math.round(r.width)}×${Math.round(r.height)}`);
-    }
-    return out;
-  });
-  assert.deepEqual(small, [], `${name}: touch targets under 44 px`);
-}
-
-async function check(page, size, name) {
-  await audit(page, `${size}/${name}`);
-  await touchTargets(page, `${size}/${name}`);
-  await page.screenshot({ path: join(shots, `${size}-${name}.png`), fullPage: true });
-}
-
-async function signIn(page, name, pin) {
-  await page.getByRole('button', { name: new RegExp(name) }).click();
-  await page.getByLabel('Pincode').fill(pin);
-  await page.getByRole('button', { name: 'Openen' }).click();
-  await page.getByRole('button', { name: 'Nieuwe signalering' }).waitFor();
-}
+const check = (page, size, name) => checkIn(page, shots, size, name);
 
 for (const [size, viewport] of Object.entries(SIZES)) {
   describe(`${size} ${viewport.width}×${viewport.height}`, () => {

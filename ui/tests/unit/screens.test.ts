@@ -179,3 +179,44 @@ describe('social map', () => {
     expect(backend.state.opened).toEqual([{ contactId: 'veilig-thuis-landelijk', channel: 'phone' }]);
   });
 });
+
+describe('case screen', () => {
+  it('shows the stepper, next action with its rule, and records a consultation into the timeline', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Anouk Jansen', '482913');
+    await fireEvent.click(await screen.findByTestId('open-case-Sanne Bakker'));
+    await screen.findByRole('heading', { name: /Sanne Bakker/ });
+    expect(document.querySelector('[aria-current="step"]')?.textContent).toContain('Overleg');
+    expect(screen.getByText(/Waarom\? R3/)).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('open-record_consultation'));
+    await fireEvent.change(screen.getByLabelText('Met wie'), { target: { value: 'class_colleague' } });
+    await fireEvent.input(screen.getByLabelText('Naam'), { target: { value: 'Pieter de Vries' } });
+    await fireEvent.input(screen.getByLabelText('Wat is besproken'), { target: { value: 'Signalen besproken.' } });
+    await fireEvent.click(screen.getByTestId('form-save'));
+    await screen.findByTestId('case-saved');
+    const timeline = screen.getByTestId('timeline');
+    expect(timeline.textContent).toContain('Collegiale consultatie');
+    expect(timeline.textContent).toContain('Signalen besproken.');
+  });
+
+  it('shows the engine\'s refusal in Dutch and keeps what was typed', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Anouk Jansen', '482913');
+    await fireEvent.click(await screen.findByTestId('open-case-Sanne Bakker'));
+    await fireEvent.click(await screen.findByTestId('open-request_advice'));
+    await fireEvent.input(screen.getByLabelText('Vraag'), { target: { value: 'Moeten we melden?' } });
+    await fireEvent.click(screen.getByTestId('form-save'));
+    expect((await screen.findByTestId('form-error')).textContent).toContain('Vul dit in');
+    expect((screen.getByLabelText('Vraag') as HTMLTextAreaElement).value).toBe('Moeten we melden?');
+  });
+
+  it('shows a teacher no coordinator actions', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Pieter de Vries', '735142');
+    await fireEvent.click(await screen.findByTestId('open-case-Sanne Bakker'));
+    await screen.findByTestId('open-record_consultation');
+    for (const lead of ['record_assessment', 'record_decision', 'make_report', 'close_case']) {
+      expect(screen.queryByTestId(`open-${lead}`)).toBeNull();
+    }
+  });
+});

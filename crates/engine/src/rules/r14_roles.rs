@@ -11,23 +11,38 @@ use crate::rules::r02_staff_suspected::is_suspect;
 use crate::state::CaseState;
 use crate::violation::Violation;
 
-/// Commands reserved for the case lead: the coordinator, or the board in a staff case.
-fn lead_only(state: &CaseState, command: &Command) -> bool {
-    match command {
-        Command::ConsiderRiskIndex(_)
-        | Command::RecordExceptionGround(_)
-        | Command::RecordAssessment { .. }
-        | Command::RecordDecision(_)
-        | Command::StartHelpPlan(_)
-        | Command::EndHelpPlan(_)
-        | Command::RecordReportDiscussion(_)
-        | Command::RecordFollowUp(_)
-        | Command::InvolveColleague { .. }
-        | Command::CloseCase(_) => true,
+/// Commands reserved for the case lead: the coordinator, or the board in a staff case. By kind,
+/// so that the app can show each person only the actions open to them.
+fn lead_only(state: &CaseState, kind: &str) -> bool {
+    match kind {
+        "consider_risk_index"
+        | "record_exception_ground"
+        | "record_assessment"
+        | "record_decision"
+        | "start_help_plan"
+        | "end_help_plan"
+        | "record_report_discussion"
+        | "record_follow_up"
+        | "involve_colleague"
+        | "close_case" => true,
         // In an emergency whoever is there may make the first report, in the same call (R7).
-        Command::MakeReport(_) => !state.emergency_report_pending(),
+        "make_report" => !state.emergency_report_pending(),
         _ => false,
     }
+}
+
+/// The commands `actor` may give on this case as far as roles and visibility go (R2, R14); the
+/// other rules still decide on each command's content and timing. Empty for a case they may not
+/// see, and for a closed case.
+pub fn permitted_commands(state: &CaseState, actor: Actor) -> Vec<&'static str> {
+    if state.case_id.is_none() || !can_see(state, actor) || state.closed.is_some() {
+        return Vec::new();
+    }
+    Command::KINDS
+        .into_iter()
+        .filter(|kind| *kind != "open_case")
+        .filter(|kind| !lead_only(state, kind) || actor.role == state.lead_role())
+        .collect()
 }
 
 pub(crate) fn check_permission(
@@ -50,7 +65,7 @@ pub(crate) fn check_permission(
             )
         });
     }
-    if lead_only(state, command) && actor.role != state.lead_role() {
+    if lead_only(state, command.kind()) && actor.role != state.lead_role() {
         let who = match state.lead_role() {
             Role::Board => "het schoolbestuur",
             _ => "de intern begeleider",
@@ -71,6 +86,38 @@ mod tests {
     use crate::access::can_see;
     use crate::testkit::*;
     use crate::RuleId;
+
+    #[test]
+    fn r14_permitted_commands_follow_the_role() {
+        use super::permitted_commands;
+        let mut kit = Kit::opened();
+        kit.ok(TEACHER, signal_own());
+        let teacher = permitted_commands(&kit.state, TEACHER);
+        assert!(teacher.contains(&"record_consultation"));
+        assert!(teacher.contains(&"record_parent_conversation"));
+        for lead in [
+            "record_assessment",
+            "record_decision",
+            "make_report",
+            "close_case",
+        ] {
+            assert!(!teacher.contains(&lead), "{lead}");
+        }
+        let coordinator = permitted_commands(&kit.state, COORDINATOR);
+        assert!(coordinator.contains(&"record_decision") && coordinator.contains(&"make_report"));
+        assert!(permitted_commands(&kit.state, OTHER_TEACHER).is_empty());
+    }
+
+    #[test]
+    fn r14_every_kind_is_a_command_kind() {
+        use crate::command::Command;
+        let mut kit = Kit::opened();
+        kit.ok(TEACHER, signal_own());
+        for kind in super::permitted_commands(&kit.state, COORDINATOR) {
+            assert!(Command::KINDS.contains(&kind));
+        }
+        assert_eq!(Command::KINDS.len(), 24);
+    }
 
     #[test]
     fn r14_teacher_records_and_consults() {

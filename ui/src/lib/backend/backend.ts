@@ -3,6 +3,8 @@
 import type { CaptureRequest } from '../bindings/CaptureRequest';
 import type { CaptureResult } from '../bindings/CaptureResult';
 import type { CaseListItem } from '../bindings/CaseListItem';
+import type { CaseView } from '../bindings/CaseView';
+import type { Command } from '../bindings/Command';
 import type { DeviceSettings } from '../bindings/DeviceSettings';
 import type { LockScreen } from '../bindings/LockScreen';
 import type { Role } from '../bindings/Role';
@@ -30,6 +32,9 @@ export interface Backend {
   profile(): Promise<SchoolProfile>;
   /** Resolves only when the save is durable. */
   capture(request: CaptureRequest): Promise<CaptureResult>;
+  caseView(caseId: string): Promise<CaseView>;
+  /** One engine command on a case; resolves with the case as it now stands. */
+  record(caseId: string, command: Command): Promise<CaseView>;
   users(): Promise<User[]>;
   addUser(fullName: string, role: Role, pin: string): Promise<User>;
   removeUser(userId: string): Promise<void>;

@@ -9,6 +9,7 @@ import type { SchoolProfile } from '../bindings/SchoolProfile';
 import type { SignalCatalogue } from '../bindings/SignalCatalogue';
 import type { User } from '../bindings/User';
 import type { CaptureRequest } from '../bindings/CaptureRequest';
+import { openedCase, record as recordOn, view as viewOf, type MockCase } from './mock-cases';
 import { pinIsStrong } from '../pin';
 import catalogueData from './mock-data/catalogue.json';
 import profileData from './mock-data/profile.json';
@@ -21,6 +22,8 @@ type MockUser = User & { pin: string };
 export interface MockState {
   users: MockUser[];
   cases: CaseListItem[];
+  /** Each case's events, by case id. */
+  records: Map<string, MockCase>;
   captures: CaptureRequest[];
   opened: { contactId: string; channel: ContactChannel }[];
   settings: DeviceSettings;
@@ -55,6 +58,7 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
   const state: MockState = {
     users: [],
     cases: [],
+    records: new Map(),
     captures: [],
     opened: [],
     settings: { language: 'nl', lock_after_minutes: 3 },
@@ -71,7 +75,10 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       seededCase('Sanne Bakker', 'groep 5', 'consultation', '2026-11-20', true),
       seededCase('Daan Visser', 'groep 3', 'signals', null, false),
     );
+    for (const c of state.cases) state.records.set(c.case_id, openedCase(c, state.users[1], new Date('2026-11-16T08:25:00')));
   }
+  const caseOf = (caseId: string): MockCase =>
+    state.records.get(caseId) ?? fail('not_found', 'Dossier niet gevonden.');
 
   const signedIn = (): MockUser => state.current ?? fail('locked', 'De app is vergrendeld.');
   const coordinator = (): MockUser => {
@@ -179,11 +186,22 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
         checkName(request.new_pupil.full_name);
         item = seededCase(request.new_pupil.full_name.trim(), request.new_pupil.group.trim(), 'signals', null, false);
         state.cases.push(item);
+        state.records.set(item.case_id, openedCase(item, signedIn(), new Date()));
       } else {
         fail('invalid', 'Kies een leerling of voeg een nieuwe leerling toe.');
       }
+      const me = signedIn();
+      if (request.case_id) recordOn(caseOf(item.case_id), plain(me), { type: 'record_signal', ...request.signal });
       state.captures.push(request);
       return { case_id: item.case_id, recorded_at: new Date().toISOString() };
+    },
+    async caseView(caseId) {
+      return viewOf(caseOf(caseId), signedIn(), state.users.map(plain));
+    },
+    async record(caseId, command) {
+      const me = signedIn();
+      recordOn(caseOf(caseId), plain(me), command);
+      return viewOf(caseOf(caseId), me, state.users.map(plain));
     },
     async users() {
       signedIn();

@@ -24,6 +24,8 @@ export function tauriBackend(): Backend {
     catalogue: () => call('catalogue'),
     profile: () => call('profile'),
     capture: (request) => call('capture', { request }),
+    caseView: (case_id) => call('case_view', { case_id }),
+    record: (case_id, command) => call('record', { case_id, command }),
     users: () => call('users'),
     addUser: (full_name, role, pin) => call('add_user', { full_name, role, pin }),
     removeUser: (user_id) => call('remove_user', { user_id }),

@@ -2,6 +2,20 @@
 import type { CaseSummary } from "./CaseSummary";
 import type { Envelope } from "./Envelope";
 import type { NextAction } from "./NextAction";
+import type { RuleText } from "./RuleText";
 import type { TimelineEntry } from "./TimelineEntry";
+import type { User } from "./User";
 
-export type CaseView = { summary: CaseSummary, next_actions: Array<NextAction>, timeline: Array<TimelineEntry>, events: Array<Envelope>, };
+export type CaseView = { summary: CaseSummary, next_actions: Array<NextAction>, timeline: Array<TimelineEntry>, events: Array<Envelope>, 
+/**
+ * The commands this user may give on the case (R2, R14): the app shows only these.
+ */
+permitted: Array<string>, 
+/**
+ * Everyone who recorded in the case, also users removed since, for the timeline's "who".
+ */
+people: Array<User>, 
+/**
+ * The text of each rule behind the next actions.
+ */
+rules: Array<RuleText>, };

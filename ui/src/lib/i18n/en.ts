@@ -1,3 +1,4 @@
+import { enCase } from './en-case';
 import type { Dictionary } from './nl';
 
 // Same keys as nl.ts (the type checker holds it to that).
@@ -54,6 +55,7 @@ export const en: Dictionary = {
     step: 'Step {{n}}: {{title}}',
     due: 'by {{date}}',
     add_signal: 'Add observation',
+    open_case: 'Open case',
   },
   capture: {
     title: 'New observation',
@@ -95,14 +97,6 @@ export const en: Dictionary = {
       context_detail: 'Fill in where it was.',
       observed_at: 'Choose a time that is not in the future.',
     },
-  },
-  context: {
-    drop_off: 'Drop-off',
-    pick_up: 'Pick-up',
-    classroom: 'In class',
-    playground: 'Playground',
-    home_visit: 'Home visit',
-    other: 'Elsewhere',
   },
   body: {
     hint: 'Tap where you saw something. Then describe what you saw.',
@@ -162,4 +156,5 @@ export const en: Dictionary = {
     open_failed: 'This device cannot open that. Use a phone and the number shown.',
     invalid_profile: 'The profile file has problems (details in Dutch below).',
   },
+  ...enCase,
 };

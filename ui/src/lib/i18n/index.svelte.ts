@@ -37,6 +37,24 @@ export function formatDate(isoDate: string): string {
   }).format(new Date(y, m - 1, d));
 }
 
+/** A moment as people write it: "16 november 2026, 08:25". */
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(current === 'en' ? 'en-GB' : 'nl-NL', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(d);
+}
+
+/** The translation of `key`, or null when there is none (for labels built from data). */
+export function tr(key: string): string | null {
+  return current && i18next.exists(key, { lng: current }) ? i18next.t(key, { lng: current }) : null;
+}
+
 export function language(): Language {
   return current;
 }

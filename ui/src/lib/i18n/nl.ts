@@ -1,3 +1,4 @@
+import { nlCase } from './nl-case';
 // Dutch, the app's first language. Plain words for staff at the gate; nothing here names a
 // diagnosis: the app records what was seen and heard, people weigh it.
 export const nl = {
@@ -61,6 +62,7 @@ export const nl = {
     step: 'Stap {{n}}: {{title}}',
     due: 'uiterlijk {{date}}',
     add_signal: 'Signaal toevoegen',
+    open_case: 'Dossier openen',
   },
   capture: {
     title: 'Nieuwe signalering',
@@ -102,14 +104,6 @@ export const nl = {
       context_detail: 'Vul in waar het was.',
       observed_at: 'Kies een tijdstip dat niet in de toekomst ligt.',
     },
-  },
-  context: {
-    drop_off: 'Brengen',
-    pick_up: 'Halen',
-    classroom: 'In de klas',
-    playground: 'Op het plein',
-    home_visit: 'Huisbezoek',
-    other: 'Ergens anders',
   },
   body: {
     hint: 'Tik op de plek waar u iets zag. Beschrijf daarna wat u zag.',
@@ -163,6 +157,7 @@ export const nl = {
   },
   // Dutch error texts come from the core itself; English ones are looked up by code.
   error: {} as Record<string, string>,
+  ...nlCase,
 };
 
 export type Dictionary = typeof nl;

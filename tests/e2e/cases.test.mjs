@@ -1,0 +1,327 @@
+// Three whole cases through the real engine and store, entirely in the app's guided forms:
+// help organised and reviewed; a report after the parent conversation, signed on the screen;
+// a report on a safety ground without the conversation. After each, `meldcode verify` passes
+// and `meldcode export` shows every record in order. Then the roles: a teacher cannot take a
+// coordinator's step, and cannot see a case about themselves as suspected staff.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  $t, COORDINATOR, PIN, TEACHER, TEACHER_PIN, browser, click, cli, cliJson, cliRefused, day, lock,
+  setInput, shot, shown, start, stop, typeInto, unlockAs,
+} from './driver.mjs';
+
+// ---- form helpers: the ids come from CaseForm.svelte (`f-<kind>-<field>`) ----
+let kind = '';
+const id = (field) => `#f-${kind}-${field}`;
+const text = (field, value) => typeInto(id(field), value);
+const date = (field, value) => setInput(id(field), value);
+async function radio(field, value) {
+  const el = await browser.$(`input[name="f-${kind}-${field}"][value="${value}"]`);
+  await el.scrollIntoView({ block: 'center' });
+  await el.click();
+}
+async function tick(field) {
+  const el = await browser.$(id(field));
+  await el.scrollIntoView({ block: 'center' });
+  await el.click();
+}
+async function choose(field, value) {
+  const el = await browser.$(id(field));
+  await el.scrollIntoView({ block: 'center' });
+  if (typeof value === 'number') await el.selectByIndex(value);
+  else await el.selectByAttribute('value', value);
+}
+
+/** Draws a zigzag on signer `i`'s canvas with pointer actions, as a finger would. */
+async function sign(i) {
+  const canvas = await $t(`f-${kind}-signatures-${i}-canvas`);
+  await canvas.scrollIntoView({ block: 'center' });
+  let chain = browser.action('pointer', { parameters: { pointerType: 'mouse' } }).move({ origin: canvas, x: -120, y: 10 }).down();
+  for (let s = 1; s <= 8; s++) chain = chain.move({ origin: canvas, x: -120 + s * 30, y: s % 2 ? -25 : 20, duration: 20 });
+  await chain.up().perform();
+}
+
+/** Opens a form, fills it, saves it, and waits for the engine's answer. */
+async function record(formKind, fill) {
+  kind = formKind;
+  await click(`open-${formKind}`);
+  await shown(`form-${formKind}`);
+  await fill();
+  await click('form-save');
+  await browser.waitUntil(
+    async () => (await (await $t('case-saved')).isDisplayed()) || (await (await $t('form-error')).isDisplayed()),
+    { timeout: 20_000, timeoutMsg: `no answer to ${formKind}` },
+  );
+  const error = await $t('form-error');
+  if (await error.isDisplayed()) assert.fail(`${formKind} refused: ${await error.getText()}`);
+}
+
+async function openCase(name) {
+  await click('nav-home');
+  await click(`open-case-${name}`);
+  await shown('timeline');
+}
+
+async function captureNewPupil(name, group, facts) {
+  await click('nav-home');
+  await click('new-signal');
+  await click('new-pupil');
+  await typeInto('#new-pupil-name', name);
+  await typeInto('#new-pupil-group', group);
+  await typeInto('#facts', facts);
+  await click('save-signal');
+  await shown('saved-notice');
+}
+
+const consultation = () =>
+  record('record_consultation', async () => {
+    await choose('partner', 'class_colleague');
+    await text('partner_name', TEACHER);
+    await text('summary', 'Signalen samen bekeken; ook de leerkracht van vorig jaar zag stille dagen.');
+  });
+const advice = () =>
+  record('request_advice', async () => {
+    await tick('anonymous');
+    await text('question', 'Wat is wijs bij een blauwe plek en stil gedrag?');
+    await text('advice_given', 'Ga in gesprek met de ouder en weeg daarna opnieuw.');
+    await text('reference', 'VT-2026-0412');
+  });
+const assessment = (canProtect) =>
+  record('record_assessment', async () => {
+    await radio('risk', canProtect === 'yes' ? 'moderate' : 'high');
+    await text('nature', 'Lichamelijke signalen en angst bij het ophalen.');
+    await text('severity', canProtect === 'yes' ? 'Zorgelijk, niet acuut.' : 'Ernstig en herhaald.');
+    await radio('can_protect', canProtect);
+    await text('reasoning', 'Gewogen met de signalen, het overleg en het advies.');
+  });
+const decision = (value) =>
+  record('record_decision', async () => {
+    await radio('decision', value);
+    await text('reasoning', 'Volgt uit de afweging.');
+  });
+const report = () =>
+  record('make_report', async () => {
+    await text('facts', 'Blauwe plekken op 16 en 23 november; kind zegt thuis bang te zijn.');
+    await text('school_will_do', 'De leerkracht blijft het kind volgen; de intern begeleider houdt contact met Veilig Thuis.');
+    await text('vt_reference', 'VT-2026-0413');
+  });
+const followUp = () =>
+  record('record_follow_up', async () => {
+    await tick('with_veilig_thuis');
+    await radio('improvement', 'sufficient');
+    await text('notes', 'Veilig Thuis heeft de zaak overgenomen; het kind is rustiger.');
+  });
+const close = (outcome) =>
+  record('close_case', async () => {
+    await radio('outcome', outcome);
+    await text('reasoning', 'De afspraken zijn uitgevoerd.');
+  });
+
+function verifyAndExport(caseId, expected) {
+  const verified = cli(COORDINATOR, PIN, 'verify');
+  assert.match(verified, /ok|OK|verified|in orde/i, verified);
+  const exported = JSON.parse(cli(COORDINATOR, PIN, 'export', caseId));
+  const kinds = exported.events.map((e) => e.payload.type);
+  assert.deepEqual(kinds, expected);
+  const seqs = exported.events.map((e) => e.device_seq);
+  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'records in order');
+}
+
+function caseIdOf(name) {
+  return cliJson(COORDINATOR, PIN, 'case', 'list').find((c) => c.pupil_name === name).case_id;
+}
+
+describe('the real app: whole cases', () => {
+  before(async () => {
+    await start();
+    await unlockAs(COORDINATOR, PIN);
+  });
+  after(stop);
+
+  test('help organised and reviewed', async () => {
+    await openCase('Sanne Bakker');
+    await consultation();
+    await advice();
+    await record('consider_risk_index', async () => {
+      await radio('choice', 'not_registered');
+      await text('reasoning', 'Eerst het gesprek met de ouder; geen andere hulpverleners betrokken.');
+    });
+    await record('record_parent_conversation', async () => {
+      await text('parents_present', 'Marieke Bakker');
+      await text('staff_present', COORDINATOR);
+      await text('purpose_explained', 'Uitgelegd dat we ons zorgen maken en wat we zagen.');
+      await text('facts_described', 'Blauwe plek op de linkerarm, stil in de klas.');
+      await text('parent_reaction', 'Moeder vertelde over spanningen thuis en wil hulp.');
+      await text('record', 'Afgesproken: aanmelding bij het schoolmaatschappelijk werk.');
+      await click('add-signer');
+      await text('signatures-0-name', 'Marieke Bakker');
+      await text('signatures-0-role', 'moeder');
+      await text('signatures-0-reason', 'Wilde het verslag eerst thuis lezen.');
+    });
+    await assessment('yes');
+    await decision('help');
+    await record('start_help_plan', async () => {
+      await text('description', 'Gesprekken met het schoolmaatschappelijk werk, opvoedondersteuning.');
+      await text('case_manager', COORDINATOR);
+      await text('agreements', 'Moeder gaat wekelijks; school belt elke twee weken.');
+      await date('effect_due', day(42));
+      await click('add-reviews');
+      await date('reviews-0', day(14));
+    });
+    await record('review_help', async () => {
+      await choose('plan', 1);
+      await radio('effect', 'improving');
+      await text('notes', 'Moeder gaat trouw; het kind lacht weer.');
+    });
+    await record('end_help_plan', async () => {
+      await choose('plan', 1);
+      await tick('lasting_safety');
+      await text('monitoring', 'De leerkracht blijft alert; over drie maanden kort contact.');
+    });
+    await close('help_in_place');
+    await shown('case-closed');
+    await shot('case-help-closed');
+    verifyAndExport(caseIdOf('Sanne Bakker'), [
+      'case_opened', 'signal_recorded', 'consultation_recorded', 'advice_requested', 'risk_index_considered',
+      'parent_conversation_recorded', 'assessment_recorded', 'decision_recorded', 'help_plan_started',
+      'help_reviewed', 'help_plan_ended', 'case_closed',
+    ]);
+  });
+
+  test('report after the parent conversation, signed on the screen', async () => {
+    await captureNewPupil('Daan Visser', 'groep 3', 'Striemen in de nek, zegt dat papa boos was.');
+    await openCase('Daan Visser');
+    await consultation();
+    await advice();
+    await record('record_parent_conversation', async () => {
+      await text('parents_present', 'Sandra Visser\nErik Visser');
+      await text('staff_present', COORDINATOR);
+      await text('purpose_explained', 'Uitgelegd waarom we dit gesprek voeren.');
+      await text('facts_described', 'Striemen in de nek op maandag; Daan zei dat papa boos was.');
+      await text('parent_reaction', 'Vader ontkent, moeder zwijgt.');
+      await text('record', 'Geen afspraken mogelijk; ouders weten dat de school het advies volgt.');
+      for (const [i, [name, role]] of [['Sandra Visser', 'moeder'], [COORDINATOR, 'intern begeleider']].entries()) {
+        await click('add-signer');
+        await text(`signatures-${i}-name`, name);
+        await text(`signatures-${i}-role`, role);
+        await sign(i);
+      }
+      await shot('case-conversation-signed');
+    });
+    await assessment('no');
+    await decision('report');
+    await record('record_report_discussion', async () => {
+      await tick('with_parent');
+      await text('participants', 'Sandra Visser\nAnouk Jansen');
+      await text('explanation', 'Uitgelegd dat we melden bij Veilig Thuis en waarom.');
+      await text('reaction', 'Moeder is boos maar begrijpt het.');
+    });
+    await report();
+    await followUp();
+    await close('reported_and_handed_over');
+    await shown('case-closed');
+    const drawn = await browser.$$('svg.signature-view path');
+    assert.equal(drawn.length, 2, 'both signatures shown in the timeline');
+    await shot('case-report-closed');
+    const caseId = caseIdOf('Daan Visser');
+    verifyAndExport(caseId, [
+      'case_opened', 'signal_recorded', 'consultation_recorded', 'advice_requested',
+      'parent_conversation_recorded', 'assessment_recorded', 'decision_recorded', 'report_discussed',
+      'report_made', 'follow_up_recorded', 'case_closed',
+    ]);
+    const exported = JSON.parse(cli(COORDINATOR, PIN, 'export', caseId));
+    const talk = exported.events.find((e) => e.payload.type === 'parent_conversation_recorded').payload;
+    assert.equal(talk.signatures.length, 2);
+    for (const s of talk.signatures) assert.match(s.drawing, /^M\d+ \d+( L\d+ \d+)+/);
+  });
+
+  test('report on a safety ground, without the conversation', async () => {
+    await captureNewPupil('Noor el Amrani', 'groep 7', 'Vertelt dat ze thuis is opgesloten; bang om naar huis te gaan.');
+    await openCase('Noor el Amrani');
+    await consultation();
+    await advice();
+    const ground = (stage) =>
+      record('record_exception_ground', async () => {
+        await radio('stage', stage);
+        await radio('ground', 'safety_at_stake');
+        await text('explanation', 'Een gesprek kan Noor thuis in gevaar brengen.');
+      });
+    await ground('parent_conversation');
+    await assessment('no');
+    await decision('report');
+    await ground('report_discussion');
+    await report();
+    await followUp();
+    await close('reported_and_handed_over');
+    await shown('case-closed');
+    verifyAndExport(caseIdOf('Noor el Amrani'), [
+      'case_opened', 'signal_recorded', 'consultation_recorded', 'advice_requested',
+      'exception_ground_recorded', 'assessment_recorded', 'decision_recorded', 'exception_ground_recorded',
+      'report_made', 'follow_up_recorded', 'case_closed',
+    ]);
+  });
+
+  test('the engine refuses in Dutch what the code does not allow', async () => {
+    await captureNewPupil('Lotte Smit', 'groep 6', 'Komt al een week zonder jas en eten naar school.');
+    await openCase('Lotte Smit');
+    kind = 'make_report';
+    await click('open-make_report');
+    await text('facts', 'Komt zonder jas en eten.');
+    await text('school_will_do', 'Volgen.');
+    await click('form-save');
+    const error = await shown('form-error');
+    assert.match(await error.getText(), /\(R\d+\)/);
+    await shot('case-refused');
+    await click('nav-home');
+  });
+
+  test('a teacher cannot take a coordinator\'s step, nor see a case about themselves', async () => {
+    // The coordinator adds the teacher in the app's settings.
+    await click('nav-settings');
+    await typeInto('#add-name', TEACHER);
+    await (await browser.$('#add-role')).selectByAttribute('value', 'teacher');
+    await typeInto('#add-pin', TEACHER_PIN);
+    await (await browser.$('button=Gebruiker toevoegen')).click();
+    await browser.$(`p=${TEACHER} is toegevoegd.`).waitForDisplayed({ timeout: 20_000 });
+    await lock();
+
+    // The teacher records a signal: their own case, without the coordinator's actions.
+    await unlockAs(TEACHER, TEACHER_PIN);
+    await captureNewPupil('Milan de Jong', 'groep 4', 'Vertelt dat een meester hem hard bij de arm pakte.');
+    await openCase('Milan de Jong');
+    await shown('open-record_consultation');
+    for (const lead of ['record_assessment', 'record_decision', 'make_report', 'close_case']) {
+      assert.equal(await (await $t(`open-${lead}`)).isExisting(), false, lead);
+    }
+    await shot('case-teacher');
+    const milan = cliJson(TEACHER, TEACHER_PIN, 'case', 'list').find((c) => c.pupil_name === 'Milan de Jong');
+    const refused = cliRefused(
+      TEACHER,
+      TEACHER_PIN,
+      JSON.stringify({ case_id: milan.case_id, command: { type: 'record_decision', report: true, organise_help: false, reasoning: 'x' } }),
+      'apply',
+    );
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /intern begeleider/);
+    await lock();
+
+    // The coordinator records that this teacher is suspected: the board leads, the teacher is out.
+    await unlockAs(COORDINATOR, PIN);
+    await openCase('Milan de Jong');
+    await record('suspect_staff', async () => {
+      await choose('staff_user', 1);
+      await text('note', 'Milan noemt de leerkracht bij naam.');
+    });
+    await lock();
+    await unlockAs(TEACHER, TEACHER_PIN);
+    await browser.waitUntil(async () => !(await browser.$('p=Even geduld…').isExisting()), { timeout: 20_000 });
+    const list = await $t('case-list');
+    const listed = (await list.isExisting()) ? await list.getText() : '';
+    assert.ok(!listed.includes('Milan de Jong'), 'the case is gone from the teacher\'s list');
+    assert.equal(cliJson(TEACHER, TEACHER_PIN, 'case', 'list').some((c) => c.case_id === milan.case_id), false);
+    const hidden = cliRefused(TEACHER, TEACHER_PIN, '', 'case', 'show', milan.case_id);
+    assert.match(hidden.stderr, /niet gevonden|not found/i);
+    await shot('case-teacher-after-suspicion');
+    await lock();
+  });
+});

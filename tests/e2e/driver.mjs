@@ -1,0 +1,121 @@
+// Shared by the WebDriver tests: the session, finding and filling elements, the CLI.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { remote } from 'webdriverio';
+
+export const APP = process.env.MELDCODE_APP;
+export const CLI = process.env.MELDCODE_CLI;
+export const DATA = process.env.MELDCODE_DATA_DIR;
+export const SHOTS = process.env.MELDCODE_SHOTS;
+export const COORDINATOR = 'Anouk Jansen';
+export const PIN = '482913';
+export const TEACHER = 'Pieter de Vries';
+export const TEACHER_PIN = '735142';
+
+assert.ok(APP && CLI && DATA && SHOTS, 'run through scripts/app-test.sh');
+mkdirSync(SHOTS, { recursive: true });
+
+export let browser;
+
+export async function start() {
+  browser = await remote({
+    hostname: '127.0.0.1',
+    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
+    logLevel: 'error',
+    connectionRetryCount: 5,
+    capabilities: { 'tauri:options': { application: APP } },
+  });
+  return browser;
+}
+
+export async function stop() {
+  await browser?.deleteSession().catch(() => undefined);
+}
+
+export const $t = (id) => browser.$(`[data-testid="${id}"]`);
+
+export async function shown(id, timeout = 20_000) {
+  const el = await $t(id);
+  await el.waitForDisplayed({ timeout });
+  return el;
+}
+
+export async function click(id) {
+  const el = await shown(id);
+  await el.scrollIntoView({ block: 'center' });
+  await el.click();
+}
+
+export async function typeInto(selector, text) {
+  const el = await browser.$(selector);
+  await el.waitForDisplayed({ timeout: 10_000 });
+  await el.scrollIntoView({ block: 'center' });
+  await el.setValue(text);
+}
+
+/** Date and date-time inputs: WebKitGTK has no picker, so the value is set as the page would. */
+export async function setInput(selector, value) {
+  await browser.execute(
+    (sel, v) => {
+      const el = document.querySelector(sel);
+      el.value = v;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    selector,
+    value,
+  );
+}
+
+export async function shot(name) {
+  await browser.saveScreenshot(join(SHOTS, `${name}.png`));
+}
+
+export async function unlockAs(name, pin) {
+  await click(`user-${name}`);
+  await typeInto('[data-testid="pin-input"]', pin);
+  await click('unlock');
+  await shown('new-signal');
+}
+
+export async function lock() {
+  await click('lock');
+  await shown(`user-${COORDINATOR}`);
+}
+
+export function cli(user, pin, ...args) {
+  return execFileSync(CLI, args, {
+    env: { ...process.env, MELDCODE_DATA_DIR: DATA, MELDCODE_USER: user, MELDCODE_PIN: pin },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+export function cliJson(user, pin, ...args) {
+  return JSON.parse(cli(user, pin, ...args, '--json'));
+}
+
+/** The CLI's answer to something refused: exit code and stderr. */
+export function cliRefused(user, pin, input, ...args) {
+  try {
+    execFileSync(CLI, args, {
+      env: { ...process.env, MELDCODE_DATA_DIR: DATA, MELDCODE_USER: user, MELDCODE_PIN: pin },
+      encoding: 'utf8',
+      input,
+      timeout: 60_000,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+  } catch (e) {
+    return { status: e.status, stderr: String(e.stderr) };
+  }
+  throw new Error(`expected the CLI to refuse: ${args.join(' ')}`);
+}
+
+export function day(offset) {
+  const d = new Date();
+  d.setDate(d.getDate() + offset);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}

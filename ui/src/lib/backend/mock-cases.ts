@@ -1,0 +1,170 @@
+// Case views for the mock backend: events kept in memory, with the engine's role split (R14)
+// and a plain check for empty required text, so the screens can be walked without the core.
+import { BackendError } from './backend';
+import type { CaseView } from '../bindings/CaseView';
+import type { Command } from '../bindings/Command';
+import type { Envelope } from '../bindings/Envelope';
+import type { EventPayload } from '../bindings/EventPayload';
+import type { Role } from '../bindings/Role';
+import type { CaseListItem } from '../bindings/CaseListItem';
+import type { User } from '../bindings/User';
+
+const LEAD_ONLY = new Set([
+  'consider_risk_index',
+  'record_exception_ground',
+  'record_assessment',
+  'record_decision',
+  'start_help_plan',
+  'end_help_plan',
+  'record_report_discussion',
+  'record_follow_up',
+  'involve_colleague',
+  'close_case',
+  'make_report',
+]);
+
+export const COMMAND_KINDS = [
+  'record_signal', 'involve_colleague', 'raise_urgent_flag', 'suspect_staff', 'record_board_informed',
+  'declare_emergency', 'record_emergency_call', 'record_consultation', 'request_advice', 'record_consent',
+  'consider_risk_index', 'record_parent_conversation', 'record_exception_ground', 'record_assessment',
+  'record_decision', 'start_help_plan', 'review_help', 'end_help_plan', 'record_report_discussion',
+  'make_report', 'record_follow_up', 'correct_record', 'close_case',
+];
+
+/** The event each command records (its payload in the mock is the command's own fields). */
+const EVENT_OF: Record<string, string> = {
+  record_signal: 'signal_recorded',
+  involve_colleague: 'colleague_involved',
+  raise_urgent_flag: 'urgent_flag_raised',
+  suspect_staff: 'staff_suspected',
+  record_board_informed: 'board_informed',
+  declare_emergency: 'emergency_declared',
+  record_emergency_call: 'emergency_call_made',
+  record_consultation: 'consultation_recorded',
+  request_advice: 'advice_requested',
+  record_consent: 'consent_recorded',
+  consider_risk_index: 'risk_index_considered',
+  record_parent_conversation: 'parent_conversation_recorded',
+  record_exception_ground: 'exception_ground_recorded',
+  record_assessment: 'assessment_recorded',
+  record_decision: 'decision_recorded',
+  start_help_plan: 'help_plan_started',
+  review_help: 'help_reviewed',
+  end_help_plan: 'help_plan_ended',
+  record_report_discussion: 'report_discussed',
+  make_report: 'report_made',
+  record_follow_up: 'follow_up_recorded',
+  correct_record: 'record_corrected',
+  close_case: 'case_closed',
+};
+
+const OPTIONAL = new Set(['advice', 'reference', 'note', 'interpretation', 'objections_weighed', 'from_others', 'vt_reference', 'context_detail', 'child_words']);
+
+let seq = 0;
+const eventId = () => `01900000-0000-7000-8000-${(++seq).toString().padStart(12, '0')}`;
+
+export interface MockCase {
+  item: CaseListItem;
+  events: Envelope[];
+}
+
+function envelope(caseId: string, author: User, payload: EventPayload, at: Date): Envelope {
+  return {
+    v: 1,
+    id: eventId(),
+    case_id: caseId,
+    author: author.id,
+    author_role: author.role,
+    device_id: '01900000-0000-7000-8000-00000000d001',
+    device_seq: seq,
+    hlc: { wall_ms: at.getTime(), logical: 0 },
+    occurred_at: at.toISOString(),
+    recorded_at: at.toISOString(),
+    payload,
+  } as Envelope;
+}
+
+export function openedCase(item: CaseListItem, author: User, at: Date): MockCase {
+  const opened = envelope(
+    item.case_id,
+    author,
+    { type: 'case_opened', pupil: { id: eventId(), full_name: item.pupil_name, group: item.group, date_of_birth: null }, parents: [] },
+    at,
+  );
+  const signal = envelope(
+    item.case_id,
+    author,
+    {
+      type: 'signal_recorded',
+      observed_at: at.toISOString(),
+      context: 'drop_off',
+      facts: 'Huilde bij het brengen en wilde niet naar binnen.',
+      child_words: null,
+      source: { kind: 'own' },
+      catalogue_codes: [],
+      body_marks: [],
+      indication: 'concern',
+    } as EventPayload,
+    at,
+  );
+  return { item, events: [opened, signal] };
+}
+
+function leadRole(c: MockCase): Role {
+  return c.events.some((e) => e.payload.type === 'staff_suspected') ? 'board' : 'coordinator';
+}
+
+export function permitted(c: MockCase, me: User): string[] {
+  if (c.events.some((e) => e.payload.type === 'case_closed')) return [];
+  return COMMAND_KINDS.filter((k) => !LEAD_ONLY.has(k) || me.role === leadRole(c));
+}
+
+export function view(c: MockCase, me: User, people: User[]): CaseView {
+  return {
+    summary: c.item,
+    next_actions: c.item.next_action ? [c.item.next_action] : [],
+    timeline: c.events.map((e) => ({
+      id: e.id,
+      kind: e.payload.type,
+      author: e.author,
+      author_role: e.author_role,
+      recorded_at: e.recorded_at,
+      occurred_at: e.occurred_at,
+      corrected_by: c.events
+        .filter((x) => x.payload.type === 'record_corrected' && 'corrects' in x.payload && x.payload.corrects === e.id)
+        .map((x) => x.id),
+    })),
+    events: c.events,
+    permitted: permitted(c, me),
+    people: people.filter((p) => c.events.some((e) => e.author === p.id)),
+    rules: c.item.next_action
+      ? [{ id: c.item.next_action.rule, title: 'Collegiale consultatie', text: 'Bespreek de signalen met een collega of de intern begeleider.' }]
+      : [],
+  };
+}
+
+function emptyRequired(value: unknown, key = ''): string | null {
+  if (typeof value === 'string') return value.trim() || OPTIONAL.has(key) ? null : key;
+  if (Array.isArray(value)) return null;
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const bad = emptyRequired(v, k);
+      if (bad) return bad;
+    }
+  }
+  return null;
+}
+
+export function record(c: MockCase, me: User, command: Command): void {
+  if (!permitted(c, me).includes(command.type)) {
+    throw new BackendError({ code: 'rule_violation', message: 'Deze stap is voor de intern begeleider. (R14)' });
+  }
+  const missing = emptyRequired(command);
+  if (missing) {
+    throw new BackendError({ code: 'rule_violation', message: `Vul dit in: ${missing}. (R0)` });
+  }
+  const { type, ...fields } = command as { type: string } & Record<string, unknown>;
+  const payload = { type: EVENT_OF[type], ...fields } as unknown as EventPayload;
+  c.events.push(envelope(c.item.case_id, me, payload, new Date()));
+  if (type === 'close_case') c.item.outcome = (fields.outcome as CaseListItem['outcome']) ?? null;
+}

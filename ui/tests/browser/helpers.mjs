@@ -1,0 +1,60 @@
+// Shared by the browser tests: serving the built UI, signing in, and the checks every screen
+// gets (axe-core audit, 44 px touch targets, a screenshot).
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { preview } from 'vite';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Phone and tablet, as the issue names them. */
+export const SIZES = { phone: { width: 390, height: 844 }, tablet: { width: 820, height: 1180 } };
+
+export function serve(root) {
+  return preview({ root, logLevel: 'silent', preview: { port: 0, host: '127.0.0.1' } });
+}
+
+export async function audit(page, name) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+    `${name}: serious or critical accessibility violations`,
+  );
+}
+
+/** Buttons, fields and choices that can be reached must be at least 44 px high and wide
+ * (a radio or checkbox counts by its label). */
+export async function touchTargets(page, name) {
+  const small = await page.evaluate(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('button, select, input, textarea, summary, a[href]')) {
+      const target = el.matches('input[type=radio], input[type=checkbox]') ? el.closest('label') ?? el : el;
+      const r = target.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue; // not shown
+      if (el.closest('[inert]')) continue;
+      if (r.height < 44 || r.width < 44) out.push(`${el.outerHTML.slice(0, 80)} ${Math.round(r.width)}×${Math.round(r.height)}`);
+    }
+    return out;
+  });
+  assert.deepEqual(small, [], `${name}: touch targets under 44 px`);
+}
+
+export async function check(page, shots, size, name) {
+  await audit(page, `${size}/${name}`);
+  await touchTargets(page, `${size}/${name}`);
+  await page.screenshot({ path: join(shots, `${size}-${name}.png`), fullPage: true });
+}
+
+export async function signIn(page, name, pin) {
+  await page.getByRole('button', { name: new RegExp(name) }).click();
+  await page.getByLabel('Pincode').fill(pin);
+  await page.getByRole('button', { name: 'Openen' }).click();
+  await page.getByRole('button', { name: 'Nieuwe signalering' }).waitFor();
+}
