@@ -112,7 +112,12 @@ export const enCase: typeof nlCase = {
       signatures: 'Signatures',
     },
     record_exception_ground: { title: 'Ground to skip a conversation', stage: 'Which conversation', ground: 'Ground', explanation: 'Explanation' },
-    raise_urgent_flag: { title: 'Suspected FGM or honour-related violence', kind: 'Suspicion', reason: 'Why' },
+    raise_urgent_flag: {
+      title: 'Suspected FGM or honour-related violence',
+      intro: 'Contact Veilig Thuis now (advice or a report). Until then the parent conversation, weighing and deciding wait.',
+      kind: 'Suspicion',
+      reason: 'Why',
+    },
     declare_emergency: {
       title: 'Emergency: acute danger',
       intro: 'Call 112 or Veilig Thuis first. Record afterwards; the other steps follow later.',

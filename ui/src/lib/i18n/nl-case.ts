@@ -137,7 +137,12 @@ export const nlCase = {
       ground: 'Reden',
       explanation: 'Toelichting',
     },
-    raise_urgent_flag: { title: 'Vermoeden van meisjesbesnijdenis of eergerelateerd geweld', kind: 'Vermoeden', reason: 'Waarom' },
+    raise_urgent_flag: {
+      title: 'Vermoeden van meisjesbesnijdenis of eergerelateerd geweld',
+      intro: 'Neem nu contact op met Veilig Thuis (advies of melding). Tot dan wacht het gesprek met de ouder, en ook wegen en beslissen.',
+      kind: 'Vermoeden',
+      reason: 'Waarom',
+    },
     declare_emergency: {
       title: 'Noodsituatie: direct gevaar',
       intro: 'Bel eerst 112 of Veilig Thuis. Leg daarna vast; de andere stappen volgen later.',
