@@ -36,12 +36,19 @@ bash "$root/scripts/with-keyring.sh" bash -c '
   DISPLAY=":$display" MELDCODE_DATA_DIR="$work/data" "$app" >/dev/null 2>&1 &
   pid=$!
   sleep 10
-  rss() { awk "/^VmRSS:/ { print \$2 }" "/proc/$1/status" 2>/dev/null || echo 0; }
+  # RSS counts shared libraries once per process; PSS shares them out, so PSS sums honestly.
+  kib() { awk -v k="$2:" "\$1 == k { print \$2 }" "$1" 2>/dev/null || echo 0; }
   descendants() { for c in $(pgrep -P "$1" || true); do echo "$c"; descendants "$c"; done; }
-  own=$(rss "$pid")
-  total=$own
-  for c in $(descendants "$pid"); do total=$((total + $(rss "$c"))); done
-  echo "App resident memory 10 s after start (release build, first-run screen of a fresh device): $((own / 1024)) MiB in the app process, $((total / 1024)) MiB with its WebKit processes"
+  own_rss=$(kib "/proc/$pid/status" VmRSS)
+  total_rss=$own_rss
+  total_pss=$(kib "/proc/$pid/smaps_rollup" Pss)
+  for c in $(descendants "$pid"); do
+    total_rss=$((total_rss + $(kib "/proc/$c/status" VmRSS)))
+    total_pss=$((total_pss + $(kib "/proc/$c/smaps_rollup" Pss)))
+  done
+  echo "App memory 10 s after start (release build, first-run screen of a fresh device):"
+  echo "  resident (RSS) of the app process: $((own_rss / 1024)) MiB"
+  echo "  with its WebKit processes: RSS $((total_rss / 1024)) MiB, proportional (PSS) $((total_pss / 1024)) MiB"
   kill "$pid" 2>/dev/null || true
   kill "$xvfb" 2>/dev/null || true
   wait 2>/dev/null || true
