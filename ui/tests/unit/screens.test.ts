@@ -220,3 +220,35 @@ describe('case screen', () => {
     }
   });
 });
+
+describe('locking', () => {
+  it('locks at once when the window is hidden or the app goes to the background', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Pieter de Vries', '735142');
+    await screen.findByRole('button', { name: 'Nieuwe signalering' });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+    await screen.findByText('Wie bent u?');
+    expect(backend.state.current).toBeNull();
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+  });
+
+  it('does not count touches on the privacy screen as activity, so the idle lock still comes', async () => {
+    const backend = mockBackend({ seeded: true });
+    let touches = 0;
+    const touch = backend.touch.bind(backend);
+    backend.touch = async () => {
+      touches += 1;
+      return touch();
+    };
+    await unlockAs(backend, 'Pieter de Vries', '735142');
+    await screen.findByRole('button', { name: 'Nieuwe signalering' });
+    await fireEvent.click(screen.getByRole('button', { name: 'Scherm verbergen' }));
+    await fireEvent.pointerDown(screen.getByRole('dialog'));
+    await fireEvent.keyDown(window, { key: 'a' });
+    expect(touches).toBe(0);
+    backend.fireLocked();
+    await screen.findByText('Wie bent u?');
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+});
