@@ -1,3 +1,33 @@
+// The app's own commands get permissions (`allow-<command>`) so that the capability file lists
+// exactly what the UI may call; a command that is not listed there is refused at the IPC layer.
+const COMMANDS: &[&str] = &[
+    "lock_screen",
+    "default_profile",
+    "check_profile",
+    "set_up",
+    "unlock",
+    "lock",
+    "touch",
+    "session",
+    "list_cases",
+    "catalogue",
+    "profile",
+    "capture",
+    "case_view",
+    "record",
+    "users",
+    "add_user",
+    "remove_user",
+    "reset_pin",
+    "change_pin",
+    "save_settings",
+    "open_contact",
+];
+
 fn main() {
-    tauri_build::build();
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed");
 }

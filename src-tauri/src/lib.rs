@@ -68,3 +68,37 @@ pub fn run() {
         std::process::exit(1);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every command the UI can call is granted by name in the capability, and nothing else is.
+    #[test]
+    fn capability_grants_exactly_the_registered_commands() {
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let lib = std::fs::read_to_string(here.join("src/lib.rs")).expect("lib.rs");
+        let mut registered: Vec<String> = lib
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("commands::"))
+            .map(|c| format!("allow-{}", c.trim_end_matches(',').replace('_', "-")))
+            .collect();
+        registered.sort();
+        let capability: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(here.join("capabilities/default.json")).expect("capability"),
+        )
+        .expect("capability JSON");
+        let mut granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .expect("permissions")
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter(|p| p.starts_with("allow-"))
+            .map(str::to_owned)
+            .collect();
+        granted.sort();
+        assert_eq!(granted, registered);
+        assert!(
+            !capability.to_string().contains("opener:"),
+            "the UI gets no opener permission"
+        );
+    }
+}

@@ -56,6 +56,7 @@ export const en: Dictionary = {
     due: 'by {{date}}',
     add_signal: 'Add observation',
     open_case: 'Open case',
+    closed_cases: 'Closed cases ({{n}})',
   },
   capture: {
     title: 'New observation',

@@ -63,6 +63,7 @@ export const nl = {
     due: 'uiterlijk {{date}}',
     add_signal: 'Signaal toevoegen',
     open_case: 'Dossier openen',
+    closed_cases: 'Afgesloten dossiers ({{n}})',
   },
   capture: {
     title: 'Nieuwe signalering',
