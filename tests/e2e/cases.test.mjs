@@ -312,6 +312,10 @@ describe('the real app: whole cases', () => {
       await choose('staff_user', 1);
       await text('note', 'Milan noemt de leerkracht bij naam.');
     });
+    await record('record_board_informed', async () => {
+      await text('board_member', 'Henk Mulder');
+      await text('how', 'Telefonisch, daarna per brief.');
+    });
     await lock();
     await unlockAs(TEACHER, TEACHER_PIN);
     await browser.waitUntil(async () => !(await browser.$('p=Even geduld…').isExisting()), { timeout: 20_000 });
@@ -323,5 +327,51 @@ describe('the real app: whole cases', () => {
     assert.match(hidden.stderr, /niet gevonden|not found/i);
     await shot('case-teacher-after-suspicion');
     await lock();
+  });
+
+  test('acute danger: call, report first, the rest after; an urgent route, consent, a colleague, a correction', async () => {
+    await unlockAs(COORDINATOR, PIN);
+    await captureNewPupil('Emma de Wit', 'groep 8', 'Vertelt huilend dat ze vanavond niet naar huis durft; vader dreigde haar te slaan.');
+    await openCase('Emma de Wit');
+    await record('declare_emergency', async () => {
+      await text('danger', 'Emma durft niet naar huis; vader dreigde met geweld.');
+    });
+    await record('record_emergency_call', async () => {
+      await radio('service', 'veilig_thuis');
+      await text('summary', 'Veilig Thuis komt vandaag; Emma blijft tot dan op school.');
+    });
+    await report();
+    await record('record_consent', async () => {
+      await text('parent_name', 'Ingrid de Wit');
+      const careTeam = await browser.$('[data-testid="form-record_consent"] input[value="care_team"]');
+      await careTeam.scrollIntoView({ block: 'center' });
+      await careTeam.click();
+      await radio('granted', 'yes');
+      await tick('written');
+    });
+    await record('involve_colleague', async () => {
+      await choose('user', 1);
+    });
+    await record('correct_record', async () => {
+      await choose('corrects', 2);
+      await text('reason', 'Groep verkeerd genoemd bij het vastleggen.');
+      await text('corrected_text', 'Emma zit in groep 7, niet in groep 8.');
+    });
+    // Last: from here on the engine holds the parent conversation and consent until Veilig
+    // Thuis has been contacted about this suspicion.
+    await record('raise_urgent_flag', async () => {
+      await radio('kind', 'honour_related_violence');
+      await text('reason', 'Emma vertelt over een uithuwelijking die de familie plant.');
+    });
+    const correction = await shown('correction');
+    assert.match(await correction.getText(), /groep 7/);
+    await shot('case-emergency-corrected');
+    const exported = JSON.parse(cli(COORDINATOR, PIN, 'export', caseIdOf('Emma de Wit')));
+    assert.deepEqual(exported.events.map((e) => e.payload.type), [
+      'case_opened', 'signal_recorded', 'emergency_declared', 'emergency_call_made', 'report_made',
+      'consent_recorded', 'colleague_involved', 'record_corrected', 'urgent_flag_raised',
+    ]);
+    assert.equal(exported.events.find((e) => e.payload.type === 'report_made').payload.route, 'emergency');
+    assert.match(cli(COORDINATOR, PIN, 'verify'), /^ok/);
   });
 });

@@ -423,7 +423,7 @@ export const FORMS: FormSpec[] = [
         options: (ctx) =>
           ctx.view.events
             .filter((e) => e.payload.type !== 'record_corrected')
-            .map((e) => ({ value: e.id, label: `${day(e.occurred_at)} · ${e.payload.type}`, literal: true })),
+            .map((e) => ({ value: e.id, label: `event.${e.payload.type}`, detail: day(e.occurred_at) })),
       },
       { name: 'reason', type: 'textarea' },
       { name: 'corrected_text', type: 'textarea' },

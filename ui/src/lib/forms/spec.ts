@@ -25,6 +25,8 @@ export interface Option {
   /** An i18n key, or a literal when `literal` is set (names, dates). */
   label: string;
   literal?: boolean;
+  /** Shown after the label, e.g. the day of a record (`YYYY-MM-DD`). */
+  detail?: string;
 }
 
 export interface FormContext {
