@@ -26,14 +26,16 @@ demo:
 # The UI is built first: the Tauri shell embeds ui/dist at compile time (also for clippy).
 test: setup ui-build lint purity unit ui-test app-test
 
+# --ignore-scripts: nothing here needs an install script, and some (webdriverio's driver
+# downloaders) would try to fetch binaries, which these machines cannot.
 $(UI_STAMP): ui/package.json ui/package-lock.json
-	cd ui && npm ci --no-audit --no-fund --loglevel=error
+	cd ui && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 ui-deps: $(UI_STAMP)
 
 $(E2E_STAMP): tests/package.json tests/package-lock.json
-	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	cd tests && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 ui-build: ui-deps
