@@ -692,22 +692,22 @@ fn row_to_user(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<User>> {
 
 /// Also a removed user: their records keep their name.
 fn load_any_user(conn: &Connection, id: UserId) -> Result<Option<User>> {
-    Ok(conn
-        .query_row(
-            "SELECT id, full_name, role FROM users WHERE id = ?1",
-            params![id.to_string()],
-            row_to_user,
-        )
-        .optional()?
-        .flatten())
+    let user = query_user(conn, id)?;
+    Ok(user.map(|(u, _)| u))
 }
 
 fn load_user(conn: &Connection, id: UserId) -> Result<Option<User>> {
+    let user = query_user(conn, id)?;
+    Ok(user.and_then(|(u, active)| active.then_some(u)))
+}
+
+/// A user and whether they still have access.
+fn query_user(conn: &Connection, id: UserId) -> Result<Option<(User, bool)>> {
     Ok(conn
         .query_row(
-            "SELECT id, full_name, role FROM users WHERE id = ?1 AND active = 1",
+            "SELECT id, full_name, role, active FROM users WHERE id = ?1",
             params![id.to_string()],
-            row_to_user,
+            |r| Ok(row_to_user(r)?.map(|u| (u, r.get::<_, i64>(3).is_ok_and(|a| a == 1)))),
         )
         .optional()?
         .flatten())

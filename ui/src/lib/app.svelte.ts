@@ -2,7 +2,8 @@
 // screens read and change this; the backend is the only way to the data.
 import type { Backend } from './backend/backend';
 import { activityReporter } from './activity';
-import { setLanguage } from './i18n/index.svelte';
+import { errorText, setLanguage } from './i18n/index.svelte';
+import { asBackendError } from './backend/backend';
 import type { CaseListItem } from './bindings/CaseListItem';
 import type { LockScreen } from './bindings/LockScreen';
 import type { Session } from './bindings/Session';
@@ -63,6 +64,17 @@ export class AppState {
 
   activity(): void {
     if (!this.privacy) this.reporter.activity();
+  }
+
+  /** What to tell the user about a failed call; `null` when the core was locked meanwhile,
+   * in which case the app has gone to the lock screen. */
+  failure(e: unknown): string | null {
+    const err = asBackendError(e);
+    if (err.code === 'locked') {
+      void this.locked();
+      return null;
+    }
+    return errorText(err);
   }
 
   /** Locks now (the lock button, or the app went to the background). */

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBrowser } from './chromium.mjs';
-import { check as checkIn, serve, signIn } from './helpers.mjs';
+import { check as checkIn, serveDuringTests, signIn } from './helpers.mjs';
 import { SIZES } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,18 +23,10 @@ const FORMS = [
   'record_follow_up', 'correct_record', 'close_case',
 ];
 
-let server;
-let base;
-before(async () => {
-  server = await serve(ui);
-  base = server.resolvedUrls.local[0];
-});
-after(async () => {
-  await server?.close();
-});
+const site = serveDuringTests(ui, before, after);
 
 async function openSanne(page, who, pin) {
-  await page.goto(`${base}?mock=seeded`);
+  await page.goto(`${site.base}?mock=seeded`);
   await signIn(page, who, pin);
   await page.getByTestId('open-case-Sanne Bakker').click();
   await page.getByTestId('timeline').waitFor();

@@ -15,6 +15,19 @@ export function serve(root) {
   return preview({ root, logLevel: 'silent', preview: { port: 0, host: '127.0.0.1' } });
 }
 
+/** Serves the built UI for one test file; `base` is its address once the file's tests run. */
+export function serveDuringTests(root, before, after) {
+  const site = { base: '', server: null };
+  before(async () => {
+    site.server = await serve(root);
+    site.base = site.server.resolvedUrls.local[0];
+  });
+  after(async () => {
+    await site.server?.close();
+  });
+  return site;
+}
+
 export async function audit(page, name) {
   await page.addScriptTag({ content: axeSource });
   const result = await page.evaluate(async () =>

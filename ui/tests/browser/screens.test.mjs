@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBrowser } from './chromium.mjs';
-import { audit, check as checkIn, serve, signIn } from './helpers.mjs';
+import { audit, check as checkIn, serveDuringTests, signIn } from './helpers.mjs';
 import { SIZES } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,15 +16,7 @@ const shots = join(ui, 'test-results', 'screenshots');
 mkdirSync(shots, { recursive: true });
 
 
-let server;
-let base;
-before(async () => {
-  server = await serve(ui);
-  base = server.resolvedUrls.local[0];
-});
-after(async () => {
-  await server?.close();
-});
+const site = serveDuringTests(ui, before, after);
 
 const check = (page, size, name) => checkIn(page, shots, size, name);
 
@@ -41,7 +33,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     });
 
     test('first run: profile, coordinator, recovery key', async () => {
-      await page.goto(base);
+      await page.goto(site.base);
       await page.getByText('CBS Het Mozaïek, Stadskanaal').waitFor();
       await check(page, size, 'first-run-profile');
       await page.getByRole('button', { name: 'Verder' }).click();
@@ -55,7 +47,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     });
 
     test('lock screen, with a wrong PIN refused', async () => {
-      await page.goto(`${base}?mock=seeded`);
+      await page.goto(`${site.base}?mock=seeded`);
       await page.getByText('Wie bent u?').waitFor();
       await check(page, size, 'lock-users');
       await page.getByRole('button', { name: /Pieter de Vries/ }).click();
@@ -66,14 +58,14 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     });
 
     test('emergency bar on the lock screen calls without unlocking', async () => {
-      await page.goto(`${base}?mock=seeded`);
+      await page.goto(`${site.base}?mock=seeded`);
       await page.getByRole('button', { name: /Bel 112/ }).click();
       const opened = await page.evaluate(() => window.__mock.state.opened);
       assert.deepEqual(opened, [{ contactId: 'alarmnummer-112', channel: 'phone' }]);
     });
 
     test('home with my cases, overdue first', async () => {
-      await page.goto(`${base}?mock=seeded`);
+      await page.goto(`${site.base}?mock=seeded`);
       await signIn(page, 'Anouk Jansen', '482913');
       const first = page.getByTestId('case-list').locator('li').first();
       assert.match(await first.innerText(), /Sanne Bakker[\s\S]*Te laat/);
@@ -81,7 +73,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     });
 
     test('quick capture, body map, saved', async () => {
-      await page.goto(`${base}?mock=seeded`);
+      await page.goto(`${site.base}?mock=seeded`);
       await signIn(page, 'Pieter de Vries', '735142');
       await page.getByRole('button', { name: 'Nieuwe signalering' }).click();
       await page.getByLabel('Zoek op naam of groep').fill('Sanne');
@@ -105,7 +97,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     });
 
     test('social map', async () => {
-      await page.goto(`${base}?mock=seeded`);
+      await page.goto(`${site.base}?mock=seeded`);
       await signIn(page, 'Pieter de Vries', '735142');
       await page.getByRole('button', { name: 'Sociale kaart' }).click();
       await page.getByTestId('contact-veilig-thuis-landelijk').waitFor();
@@ -113,7 +105,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     });
 
     test('settings for the coordinator', async () => {
-      await page.goto(`${base}?mock=seeded`);
+      await page.goto(`${site.base}?mock=seeded`);
       await signIn(page, 'Anouk Jansen', '482913');
       await page.getByRole('button', { name: 'Instellingen' }).click();
       await page.getByRole('heading', { name: 'Gebruikers' }).waitFor();
@@ -121,7 +113,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     });
 
     test('privacy screen blanks everything and nothing underneath can be reached', async () => {
-      await page.goto(`${base}?mock=seeded`);
+      await page.goto(`${site.base}?mock=seeded`);
       await signIn(page, 'Pieter de Vries', '735142');
       await page.getByRole('button', { name: 'Scherm verbergen' }).click();
       await page.getByRole('dialog').waitFor();
