@@ -8,7 +8,6 @@ const COMMANDS: &[&str] = &[
     "unlock",
     "lock",
     "touch",
-    "session",
     "list_cases",
     "catalogue",
     "profile",

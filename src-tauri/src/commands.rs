@@ -87,11 +87,6 @@ pub fn touch(shell: State<'_, Shell>) -> Reply<()> {
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn session(shell: State<'_, Shell>) -> Reply<Session> {
-    shell.with_store(|s| Ok(s.session()))
-}
-
-#[tauri::command(async, rename_all = "snake_case")]
 pub fn list_cases(shell: State<'_, Shell>, search: Option<String>) -> Reply<Vec<CaseListItem>> {
     shell.with_store(|s| Ok(s.list_cases(search.as_deref())?))
 }

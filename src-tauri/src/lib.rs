@@ -47,7 +47,6 @@ pub fn run() {
             commands::unlock,
             commands::lock,
             commands::touch,
-            commands::session,
             commands::list_cases,
             commands::catalogue,
             commands::profile,

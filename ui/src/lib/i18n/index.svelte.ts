@@ -55,10 +55,6 @@ export function tr(key: string): string | null {
   return current && i18next.exists(key, { lng: current }) ? i18next.t(key, { lng: current }) : null;
 }
 
-export function language(): Language {
-  return current;
-}
-
 export function setLanguage(lang: Language): void {
   current = lang;
   if (typeof document !== 'undefined') document.documentElement.lang = lang;
