@@ -18,13 +18,6 @@ use tauri_plugin_opener::OpenerExt;
 
 type Reply<T> = Result<T, ErrorBody>;
 
-fn profile_from(text: &str) -> Reply<SchoolProfile> {
-    SchoolProfile::from_json(text).map_err(|e| ErrorBody {
-        code: e.code().into(),
-        message: e.to_string(),
-    })
-}
-
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn lock_screen(shell: State<'_, Shell>) -> LockScreen {
     Store::lock_screen(&shell.dir)
@@ -38,7 +31,7 @@ pub fn default_profile() -> SchoolProfile {
 /// Checks a profile file a school imports; every problem is listed at once.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn check_profile(text: String) -> Reply<SchoolProfile> {
-    profile_from(&text)
+    Ok(SchoolProfile::from_json(&text)?)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
@@ -49,7 +42,7 @@ pub fn set_up(
     pin: String,
 ) -> Reply<Setup> {
     let profile = match profile_text {
-        Some(text) => profile_from(&text)?,
+        Some(text) => SchoolProfile::from_json(&text)?,
         None => SchoolProfile::mozaiek(),
     };
     let done = Store::init(

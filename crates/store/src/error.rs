@@ -190,3 +190,13 @@ impl From<StoreError> for ErrorBody {
         Self::from(&e)
     }
 }
+
+/// A school profile that does not validate: every problem, one per line, in Dutch.
+impl From<meldcode_engine::profile::ProfileError> for ErrorBody {
+    fn from(e: meldcode_engine::profile::ProfileError) -> Self {
+        Self {
+            code: e.code().to_owned(),
+            message: e.to_string(),
+        }
+    }
+}
