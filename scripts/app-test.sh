@@ -32,6 +32,9 @@ export DISPLAY=":$display"
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
 
 export MELDCODE_DATA_DIR="$work/data"
+# The webview keeps its own files under the XDG folders: give it fresh ones, to check below.
+export XDG_CACHE_HOME="$work/cache"
+export XDG_DATA_HOME="${XDG_DATA_HOME:-$work/share}"
 export MELDCODE_APP="$target/debug/meldcode-app"
 export MELDCODE_CLI="$target/debug/meldcode"
 export MELDCODE_SHOTS="$root/tests/results"
@@ -48,3 +51,13 @@ if ! node --test --test-concurrency=1 e2e/; then
   tail -n 40 "$work/driver.log" >&2
   exit 1
 fi
+
+# Nothing the app or its webview wrote may hold a pupil's name in plaintext: not the database
+# (encrypted), not the vault, not WebKit's caches or storage.
+leaks=$(grep -rlaE "Sanne Bakker|Daan Visser|Noor el Amrani|Milan de Jong|Emma de Wit|Lotte Smit" \
+  "$MELDCODE_DATA_DIR" "$XDG_CACHE_HOME" "$XDG_DATA_HOME" 2>/dev/null || true)
+if [ -n "$leaks" ]; then
+  echo "app-test: a pupil's name in plaintext in: $leaks" >&2
+  exit 1
+fi
+echo "app-test: no pupil's name in plaintext in any file the app or its webview wrote"
