@@ -54,7 +54,7 @@ fi
 
 # Nothing the app or its webview wrote may hold a pupil's name in plaintext: not the database
 # (encrypted), not the vault, not WebKit's caches or storage.
-leaks=$(grep -rlaE "Sanne Bakker|Daan Visser|Noor el Amrani|Milan de Jong|Emma de Wit|Lotte Smit" \
+leaks=$(grep -rlaE "Sanne Bakker|Daan Visser|Noor el Amrani|Milan de Jong|Emma de Wit|Lotte Smit|Bram Koster" \
   "$MELDCODE_DATA_DIR" "$XDG_CACHE_HOME" "$XDG_DATA_HOME" 2>/dev/null || true)
 if [ -n "$leaks" ]; then
   echo "app-test: a pupil's name in plaintext in: $leaks" >&2

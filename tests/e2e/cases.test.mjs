@@ -1,7 +1,8 @@
-// Three whole cases through the real engine and store, entirely in the app's guided forms:
-// help organised and reviewed; a report after the parent conversation, signed on the screen;
-// a report on a safety ground without the conversation. After each, `meldcode verify` passes
-// and `meldcode export` shows every record in order. Then the roles: a teacher cannot take a
+// Whole cases through the real engine and store, entirely in the app's guided forms: help
+// organised and reviewed; a report after the parent conversation, signed on the screen by
+// everyone present; a report on a safety ground without the conversation; a help plan that
+// fails and ends in a report after all. After each, `meldcode verify` passes and `meldcode
+// export` shows every record in order. Then the roles: a teacher cannot take a
 // coordinator's step, and cannot see a case about themselves as suspected staff.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,9 +17,15 @@ const id = (field) => `#f-${kind}-${field}`;
 const text = (field, value) => typeInto(id(field), value);
 const date = (field, value) => setInput(id(field), value);
 async function radio(field, value) {
+  // Choosing by the option's label, as a finger would: a question that appears after the one
+  // before it can still be moving into place when the input itself is clicked.
   const el = await browser.$(`input[name="f-${kind}-${field}"][value="${value}"]`);
+  await el.waitForExist({ timeout: 10_000 });
   await el.scrollIntoView({ block: 'center' });
-  await el.click();
+  const label = await el.parentElement();
+  await label.waitForClickable({ timeout: 10_000 });
+  await label.click();
+  await browser.waitUntil(() => el.isSelected(), { timeout: 10_000, timeoutMsg: `${field} = ${value} not chosen` });
 }
 async function tick(field) {
   const el = await browser.$(id(field));
@@ -86,12 +93,18 @@ const advice = () =>
     await text('advice_given', 'Ga in gesprek met de ouder en weeg daarna opnieuw.');
     await text('reference', 'VT-2026-0412');
   });
+// The shipped profile weighs with the 2019 afwegingskader: 'yes' means help is possible,
+// 'no' that there is acute or structural unsafety.
 const assessment = (canProtect) =>
   record('record_assessment', async () => {
-    await radio('risk', canProtect === 'yes' ? 'moderate' : 'high');
-    await text('nature', 'Lichamelijke signalen en angst bij het ophalen.');
-    await text('severity', canProtect === 'yes' ? 'Zorgelijk, niet acuut.' : 'Ernstig en herhaald.');
-    await radio('can_protect', canProtect);
+    await radio('q1_suspicion', 'yes');
+    if (canProtect === 'yes') {
+      await radio('q2_unsafety', 'no');
+      await radio('q3_help_possible', 'yes');
+      await radio('q4_help_accepted', 'yes');
+    } else {
+      await radio('q2_unsafety', 'yes');
+    }
     await text('reasoning', 'Gewogen met de signalen, het overleg en het advies.');
   });
 const decision = (value) =>
@@ -153,10 +166,9 @@ describe('the real app: whole cases', () => {
       await text('facts_described', 'Blauwe plek op de linkerarm, stil in de klas.');
       await text('parent_reaction', 'Moeder vertelde over spanningen thuis en wil hulp.');
       await text('record', 'Afgesproken: aanmelding bij het schoolmaatschappelijk werk.');
-      await click('add-signer');
-      await text('signatures-0-name', 'Marieke Bakker');
-      await text('signatures-0-role', 'moeder');
+      // One slot per person present, parents first: each signs or says why not.
       await text('signatures-0-reason', 'Wilde het verslag eerst thuis lezen.');
+      await sign(1);
     });
     await assessment('yes');
     await decision('help');
@@ -194,25 +206,22 @@ describe('the real app: whole cases', () => {
     await consultation();
     await advice();
     await record('record_parent_conversation', async () => {
-      await text('parents_present', 'Sandra Visser\nErik Visser');
+      await text('parents_present', 'Sandra Visser; Erik Visser');
       await text('staff_present', COORDINATOR);
       await text('purpose_explained', 'Uitgelegd waarom we dit gesprek voeren.');
       await text('facts_described', 'Striemen in de nek op maandag; Daan zei dat papa boos was.');
       await text('parent_reaction', 'Vader ontkent, moeder zwijgt.');
       await text('record', 'Geen afspraken mogelijk; ouders weten dat de school het advies volgt.');
-      for (const [i, [name, role]] of [['Sandra Visser', 'moeder'], [COORDINATOR, 'intern begeleider']].entries()) {
-        await click('add-signer');
-        await text(`signatures-${i}-name`, name);
-        await text(`signatures-${i}-role`, role);
-        await sign(i);
-      }
+      // Slots: Sandra Visser, Erik Visser, the coordinator.
+      await sign(0);
+      await text('signatures-1-reason', 'Vader weigerde te tekenen en verliet het gesprek.');
+      await sign(2);
       await shot('case-conversation-signed');
     });
     await assessment('no');
     await decision('report');
     await record('record_report_discussion', async () => {
-      await tick('with_parent');
-      await text('participants', 'Sandra Visser\nAnouk Jansen');
+      await text('participants', 'Sandra Visser; Anouk Jansen');
       await text('explanation', 'Uitgelegd dat we melden bij Veilig Thuis en waarom.');
       await text('reaction', 'Moeder is boos maar begrijpt het.');
     });
@@ -231,8 +240,11 @@ describe('the real app: whole cases', () => {
     ]);
     const exported = JSON.parse(cli(COORDINATOR, PIN, 'export', caseId));
     const talk = exported.events.find((e) => e.payload.type === 'parent_conversation_recorded').payload;
-    assert.equal(talk.signatures.length, 2);
-    for (const s of talk.signatures) assert.match(s.drawing, /^M\d+ \d+( L\d+ \d+)+/);
+    assert.equal(talk.signatures.length, 3, 'everyone present signed or said why not');
+    const drawings = talk.signatures.filter((s) => s.drawing);
+    assert.equal(drawings.length, 2);
+    for (const s of drawings) assert.match(s.drawing, /^M\d+ \d+( L\d+ \d+)+/);
+    assert.match(talk.signatures[1].not_signed_reason, /weigerde/);
   });
 
   test('report on a safety ground, without the conversation', async () => {
@@ -259,6 +271,90 @@ describe('the real app: whole cases', () => {
       'exception_ground_recorded', 'assessment_recorded', 'decision_recorded', 'exception_ground_recorded',
       'report_made', 'follow_up_recorded', 'case_closed',
     ]);
+  });
+
+  test('a help plan that fails ends in a report after all', async () => {
+    await captureNewPupil('Bram Koster', 'groep 5', 'Komt steeds zonder ontbijt; blauwe plek op de wang.');
+    await openCase('Bram Koster');
+    await consultation();
+    await advice();
+    await record('record_parent_conversation', async () => {
+      await text('parents_present', 'Linda Koster');
+      await text('staff_present', COORDINATOR);
+      await text('purpose_explained', 'Uitgelegd dat we ons zorgen maken over Bram.');
+      await text('facts_described', 'Geen ontbijt, een blauwe plek op de wang.');
+      await text('parent_reaction', 'Moeder vertelt over geldzorgen en wil hulp.');
+      await text('record', 'Afgesproken: hulp via het CJG.');
+      await text('signatures-0-reason', 'Wilde eerst met haar partner overleggen.');
+      await sign(1);
+    });
+    await assessment('yes');
+    await decision('help');
+    await record('start_help_plan', async () => {
+      await text('description', 'Opvoedondersteuning via het CJG; ontbijt op school.');
+      await text('case_manager', COORDINATOR);
+      await text('agreements', 'Moeder meldt zich deze week bij het CJG.');
+      await date('effect_due', day(42));
+      await click('add-reviews');
+      await date('reviews-0', day(14));
+    });
+    await record('share_help_plan', async () => {
+      await choose('plan', 1);
+      await text('shared_with', 'Linda Koster');
+      await text('reaction', 'Moeder gaat akkoord.');
+    });
+    await record('check_help_reached', async () => {
+      await choose('plan', 1);
+      await radio('reached', 'yes');
+      await text('notes', 'Het CJG bevestigt het eerste gesprek.');
+    });
+    await record('review_help', async () => {
+      await choose('plan', 1);
+      await radio('effect', 'concerns_continue');
+      await text('notes', 'Nieuwe blauwe plekken; Bram zegt dat papa boos was.');
+    });
+    // The case asks for a new weighing and a report after all.
+    assert.match(await (await shown('next-actions')).getText(), /alsnog een melding/);
+    await shot('case-report-after-all');
+    await assessment('yes');
+    assert.match(await (await shown('next-actions')).getText(), /melden nodig/);
+    await decision('report_and_help');
+    await record('end_help_plan', async () => {
+      await choose('plan', 1);
+      await text('monitoring', 'Veilig Thuis neemt het over; de leerkracht blijft alert.');
+    });
+    await record('record_report_discussion', async () => {
+      await text('participants', 'Linda Koster; Anouk Jansen');
+      await text('explanation', 'Uitgelegd dat de hulp niet genoeg is en dat we melden.');
+      await text('reaction', 'Moeder is verdrietig maar begrijpt het.');
+    });
+    await report();
+    await record('inform_parents_of_report', async () => {
+      await text('informed', 'Linda Koster');
+      await text('how', 'Telefonisch, direct na de melding.');
+      await text('reaction', 'Moeder wil meewerken met Veilig Thuis.');
+    });
+    await followUp();
+    await record('record_evaluation', async () => {
+      await text('participants', 'Anouk Jansen');
+      await text('went_well', 'Hulp snel ingezet en gevolgd.');
+      await text('to_improve', 'Eerder opnieuw wegen toen de signalen bleven.');
+    });
+    await close('reported_and_handed_over');
+    await shown('case-closed');
+    await shot('case-report-after-all-closed');
+    const caseId = caseIdOf('Bram Koster');
+    verifyAndExport(caseId, [
+      'case_opened', 'signal_recorded', 'consultation_recorded', 'advice_requested',
+      'parent_conversation_recorded', 'assessment_recorded', 'decision_recorded', 'help_plan_started',
+      'help_plan_shared', 'help_reach_checked', 'help_reviewed', 'assessment_recorded',
+      'decision_recorded', 'help_plan_ended', 'report_discussed', 'report_made',
+      'parents_informed_of_report', 'follow_up_recorded', 'case_evaluated', 'case_closed',
+    ]);
+    const exported = JSON.parse(cli(COORDINATOR, PIN, 'export', caseId));
+    const weighings = exported.events.filter((e) => e.payload.type === 'assessment_recorded').map((e) => e.payload);
+    assert.deepEqual(weighings.map((w) => w.outcome), ['help_possible', 'report_required']);
+    assert.equal(weighings[1].basis.help_failed, true, 'the second weighing rests on the failed help');
   });
 
   test('the engine refuses in Dutch what the code does not allow', async () => {

@@ -32,6 +32,9 @@ pub enum Command {
     RecordExceptionGround(ExceptionGroundInput),
     RecordAssessment {
         assessment: AssessmentInput,
+        /// A risk-assessment instrument, when the school used one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        instrument: Option<RiskInstrument>,
     },
     RecordDecision(DecisionInput),
     StartHelpPlan(HelpPlanInput),
@@ -42,11 +45,24 @@ pub enum Command {
     RecordFollowUp(FollowUpInput),
     CorrectRecord(CorrectionInput),
     CloseCase(CloseInput),
+    RecordChildConversation(ChildConversationInput),
+    RecordDisclosure(DisclosureInput),
+    InformParentsOfStaffCase(StaffCaseInformedInput),
+    InformSuspectedStaff(StaffCaseInformedInput),
+    RecordPoliceReportDecision(PoliceReportInput),
+    RecordOtherCause(OtherCauseInput),
+    RecordAdviceSkipped(AdviceSkippedInput),
+    RecordCareTeamIntake(CareTeamIntakeInput),
+    ShareHelpPlan(HelpPlanSharedInput),
+    CheckHelpReached(HelpReachedInput),
+    InformParentsOfReport(ReportInformedInput),
+    RecordEvaluation(EvaluationInput),
 }
 
 impl Command {
-    /// Every command's kind, in the order of the code's steps; `open_case` comes first.
-    pub const KINDS: [&'static str; 24] = [
+    /// Every command's kind: the main route in the order of the code's steps (`open_case` first),
+    /// then the records added around it, in the order of the enum.
+    pub const KINDS: [&'static str; 36] = [
         "open_case",
         "record_signal",
         "involve_colleague",
@@ -71,6 +87,18 @@ impl Command {
         "record_follow_up",
         "correct_record",
         "close_case",
+        "record_child_conversation",
+        "record_disclosure",
+        "inform_parents_of_staff_case",
+        "inform_suspected_staff",
+        "record_police_report_decision",
+        "record_other_cause",
+        "record_advice_skipped",
+        "record_care_team_intake",
+        "share_help_plan",
+        "check_help_reached",
+        "inform_parents_of_report",
+        "record_evaluation",
     ];
 
     /// A stable name for logs and permission tables; never includes personal data.
@@ -100,6 +128,18 @@ impl Command {
             Self::RecordFollowUp(_) => "record_follow_up",
             Self::CorrectRecord(_) => "correct_record",
             Self::CloseCase(_) => "close_case",
+            Self::RecordChildConversation(_) => "record_child_conversation",
+            Self::RecordDisclosure(_) => "record_disclosure",
+            Self::InformParentsOfStaffCase(_) => "inform_parents_of_staff_case",
+            Self::InformSuspectedStaff(_) => "inform_suspected_staff",
+            Self::RecordPoliceReportDecision(_) => "record_police_report_decision",
+            Self::RecordOtherCause(_) => "record_other_cause",
+            Self::RecordAdviceSkipped(_) => "record_advice_skipped",
+            Self::RecordCareTeamIntake(_) => "record_care_team_intake",
+            Self::ShareHelpPlan(_) => "share_help_plan",
+            Self::CheckHelpReached(_) => "check_help_reached",
+            Self::InformParentsOfReport(_) => "inform_parents_of_report",
+            Self::RecordEvaluation(_) => "record_evaluation",
         }
     }
 }

@@ -68,6 +68,7 @@ pub fn decide(
         }
         Command::RecordBoardInformed(input) => {
             r02_staff_suspected::check_board_informed(state, input, ctx.now)?;
+            r00_record::require_full_name(&input.board_member, "het bestuurslid")?;
             EventPayload::BoardInformed(input.clone())
         }
         Command::DeclareEmergency(input) => {
@@ -79,7 +80,7 @@ pub fn decide(
             EventPayload::EmergencyCallMade(input.clone())
         }
         Command::RecordConsultation(input) => {
-            r03_consultation::check_consultation(input, ctx.now)?;
+            r03_consultation::check_consultation(state, input, ctx.now)?;
             r04_consent::check_open_discussion_allowed(state, input)?;
             EventPayload::ConsultationRecorded(input.clone())
         }
@@ -89,6 +90,7 @@ pub fn decide(
         }
         Command::RecordConsent(input) => {
             r04_consent::check_consent(input, ctx.now)?;
+            r00_record::require_full_name(&input.parent_name, "de ouder")?;
             EventPayload::ConsentRecorded(input.clone())
         }
         Command::ConsiderRiskIndex(input) => {
@@ -97,6 +99,7 @@ pub fn decide(
         }
         Command::RecordParentConversation(input) => {
             r08_parent_conversation::check_conversation(input, ctx.now)?;
+            r08_parent_conversation::check_signed_by_all(input)?;
             let mut events = vec![EventPayload::ParentConversationRecorded(input.clone())];
             if let Some(kind) = input.urgent_suspicion {
                 if !state.urgent_kinds().contains(&kind) {
@@ -111,14 +114,20 @@ pub fn decide(
         }
         Command::RecordExceptionGround(input) => {
             r09_report_without_parent_talk::check_ground(input)?;
+            r12_report_discussion::check_ground_follows_decision(state, input)?;
             EventPayload::ExceptionGroundRecorded(input.clone())
         }
-        Command::RecordAssessment { assessment } => {
-            let (basis, outcome) = r10_weighing::check_assessment(state, ctx.policy, assessment)?;
+        Command::RecordAssessment {
+            assessment,
+            instrument,
+        } => {
+            let (basis, outcome) =
+                r10_weighing::check_assessment(state, ctx.policy, assessment, instrument.as_ref())?;
             EventPayload::AssessmentRecorded(AssessmentRecord {
                 assessment: assessment.clone(),
                 basis,
                 outcome,
+                instrument: instrument.clone(),
             })
         }
         Command::RecordDecision(input) => {
@@ -127,6 +136,7 @@ pub fn decide(
         }
         Command::StartHelpPlan(input) => {
             r11_decide::check_help_plan(state, input, ctx.now)?;
+            r00_record::require_full_name(&input.case_manager, "de casusregisseur")?;
             EventPayload::HelpPlanStarted(input.clone())
         }
         Command::ReviewHelp(input) => {
@@ -162,6 +172,54 @@ pub fn decide(
         Command::CloseCase(input) => {
             r15_closing::check_close(state, input)?;
             EventPayload::CaseClosed(input.clone())
+        }
+        Command::RecordChildConversation(input) => {
+            r01_child::check_child_conversation(input, ctx.now)?;
+            EventPayload::ChildConversationRecorded(input.clone())
+        }
+        Command::RecordDisclosure(input) => {
+            r01_child::check_disclosure(input, ctx.now)?;
+            EventPayload::DisclosureRecorded(input.clone())
+        }
+        Command::InformParentsOfStaffCase(input) => {
+            r02_staff_route::check_informed(state, input, ctx.now)?;
+            EventPayload::StaffCaseParentsInformed(input.clone())
+        }
+        Command::InformSuspectedStaff(input) => {
+            r02_staff_route::check_informed(state, input, ctx.now)?;
+            EventPayload::SuspectedStaffInformed(input.clone())
+        }
+        Command::RecordPoliceReportDecision(input) => {
+            r02_staff_route::check_police_decision(state, input, ctx.now)?;
+            EventPayload::PoliceReportDecided(input.clone())
+        }
+        Command::RecordOtherCause(input) => {
+            r15_closing::check_other_cause(input, ctx.now)?;
+            EventPayload::OtherCauseRecorded(input.clone())
+        }
+        Command::RecordAdviceSkipped(input) => {
+            r05_advice::check_advice_skipped(state, input)?;
+            EventPayload::AdviceSkipped(input.clone())
+        }
+        Command::RecordCareTeamIntake(input) => {
+            r03_consultation::check_care_team_intake(input, ctx.now)?;
+            EventPayload::CareTeamIntakeHeld(input.clone())
+        }
+        Command::ShareHelpPlan(input) => {
+            r11_help_follow_through::check_shared(state, input, ctx.now)?;
+            EventPayload::HelpPlanShared(input.clone())
+        }
+        Command::CheckHelpReached(input) => {
+            r11_help_follow_through::check_reached(state, input, ctx.now)?;
+            EventPayload::HelpReachChecked(input.clone())
+        }
+        Command::InformParentsOfReport(input) => {
+            r13_follow_up::check_parents_informed(state, input, ctx.now)?;
+            EventPayload::ParentsInformedOfReport(input.clone())
+        }
+        Command::RecordEvaluation(input) => {
+            r15_evaluation::check_evaluation(input, ctx.now)?;
+            EventPayload::CaseEvaluated(input.clone())
         }
     };
     Ok(vec![event])

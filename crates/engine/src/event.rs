@@ -36,6 +36,8 @@ pub struct AssessmentRecord {
     pub assessment: AssessmentInput,
     pub basis: AssessmentBasis,
     pub outcome: AssessmentOutcome,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instrument: Option<RiskInstrument>,
 }
 
 /// How a report came about: through the steps, or first, in an emergency (R7).
@@ -82,6 +84,18 @@ pub enum EventPayload {
     FollowUpRecorded(FollowUpInput),
     RecordCorrected(CorrectionInput),
     CaseClosed(CloseInput),
+    ChildConversationRecorded(ChildConversationInput),
+    DisclosureRecorded(DisclosureInput),
+    StaffCaseParentsInformed(StaffCaseInformedInput),
+    SuspectedStaffInformed(StaffCaseInformedInput),
+    PoliceReportDecided(PoliceReportInput),
+    OtherCauseRecorded(OtherCauseInput),
+    AdviceSkipped(AdviceSkippedInput),
+    CareTeamIntakeHeld(CareTeamIntakeInput),
+    HelpPlanShared(HelpPlanSharedInput),
+    HelpReachChecked(HelpReachedInput),
+    ParentsInformedOfReport(ReportInformedInput),
+    CaseEvaluated(EvaluationInput),
 }
 
 impl EventPayload {
@@ -100,6 +114,18 @@ impl EventPayload {
             Self::ReportDiscussed(d) => Some(d.held_at),
             Self::ReportMade(r) => Some(r.report.reported_at),
             Self::FollowUpRecorded(f) => Some(f.held_at),
+            Self::ChildConversationRecorded(c) => Some(c.held_at),
+            Self::DisclosureRecorded(d) => Some(d.disclosed_at),
+            Self::StaffCaseParentsInformed(i) | Self::SuspectedStaffInformed(i) => {
+                Some(i.informed_at)
+            }
+            Self::PoliceReportDecided(p) => Some(p.decided_at),
+            Self::OtherCauseRecorded(o) => Some(o.found_at),
+            Self::CareTeamIntakeHeld(i) => Some(i.held_at),
+            Self::HelpPlanShared(s) => Some(s.shared_at),
+            Self::HelpReachChecked(c) => Some(c.checked_at),
+            Self::ParentsInformedOfReport(i) => Some(i.informed_at),
+            Self::CaseEvaluated(e) => Some(e.held_at),
             _ => None,
         }
     }
@@ -131,6 +157,18 @@ impl EventPayload {
             Self::FollowUpRecorded(_) => "follow_up_recorded",
             Self::RecordCorrected(_) => "record_corrected",
             Self::CaseClosed(_) => "case_closed",
+            Self::ChildConversationRecorded(_) => "child_conversation_recorded",
+            Self::DisclosureRecorded(_) => "disclosure_recorded",
+            Self::StaffCaseParentsInformed(_) => "staff_case_parents_informed",
+            Self::SuspectedStaffInformed(_) => "suspected_staff_informed",
+            Self::PoliceReportDecided(_) => "police_report_decided",
+            Self::OtherCauseRecorded(_) => "other_cause_recorded",
+            Self::AdviceSkipped(_) => "advice_skipped",
+            Self::CareTeamIntakeHeld(_) => "care_team_intake_held",
+            Self::HelpPlanShared(_) => "help_plan_shared",
+            Self::HelpReachChecked(_) => "help_reach_checked",
+            Self::ParentsInformedOfReport(_) => "parents_informed_of_report",
+            Self::CaseEvaluated(_) => "case_evaluated",
         }
     }
 }

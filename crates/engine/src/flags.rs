@@ -29,7 +29,7 @@ pub fn flags(state: &CaseState, policy: CasePolicy, now: DateTime<Utc>) -> Vec<F
 /// The flags, for a caller that already derived the case's next actions.
 pub fn flags_given(state: &CaseState, actions: &[NextAction]) -> Vec<Flag> {
     let mut out = Vec::new();
-    if state.emergency.is_some() {
+    if !state.emergencies.is_empty() {
         out.push(Flag::Emergency);
     }
     for kind in state.urgent_kinds() {

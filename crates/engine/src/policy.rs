@@ -20,13 +20,23 @@ pub struct CasePolicy {
     pub edition: Edition,
     /// Some school protocols make *doubt* about acute or structural unsafety a reason to report.
     pub report_on_doubt: bool,
+    /// Step 2 is due this many working days after the first signal.
+    pub consult_within_working_days: u32,
+    /// Step 4 is due this many working days after the first signal.
+    pub weigh_within_working_days: u32,
 }
+
+/// Consult within a week of the first signal; weigh within four.
+pub const CONSULT_WITHIN_WORKING_DAYS: u32 = 5;
+pub const WEIGH_WITHIN_WORKING_DAYS: u32 = 20;
 
 impl Default for CasePolicy {
     fn default() -> Self {
         Self {
             edition: Edition::Afwegingskader2019,
             report_on_doubt: false,
+            consult_within_working_days: CONSULT_WITHIN_WORKING_DAYS,
+            weigh_within_working_days: WEIGH_WITHIN_WORKING_DAYS,
         }
     }
 }

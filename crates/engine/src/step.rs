@@ -1,6 +1,5 @@
 //! Where a case stands in the five steps: the furthest step with a record in it.
 
-use crate::records::ExceptionStage;
 use crate::state::CaseState;
 use serde::{Deserialize, Serialize};
 
@@ -41,16 +40,14 @@ pub fn current_step(state: &CaseState) -> Step {
         Step::Decision
     } else if !state.assessments.is_empty() {
         Step::Weighing
-    } else if state.has_parent_conversation()
-        || state
-            .ground_for(ExceptionStage::ParentConversation)
-            .is_some()
-    {
+    } else if state.conversation_settled() {
         Step::ParentConversation
     } else if !state.consultations.is_empty()
         || !state.advice_requests.is_empty()
         || !state.consents.is_empty()
         || !state.risk_index.is_empty()
+        || !state.advice_skipped.is_empty()
+        || !state.care_team_intakes.is_empty()
     {
         Step::Consultation
     } else {
@@ -71,6 +68,7 @@ mod tests {
         kit.ok(TEACHER, signal_own());
         assert_eq!(current_step(&kit.state), Step::Signals);
         kit.ok(TEACHER, consultation_internal());
+        kit.ok(COORDINATOR, advice());
         assert_eq!(current_step(&kit.state), Step::Consultation);
         kit.ok(TEACHER, conversation());
         assert_eq!(current_step(&kit.state), Step::ParentConversation);

@@ -90,7 +90,7 @@ impl Kit {
             now: t0() + Duration::minutes(45),
             policy: CasePolicy {
                 edition: Edition::Afwegingskader2019,
-                report_on_doubt: false,
+                ..CasePolicy::default()
             },
             catalogue: SignalCatalogue::default_catalogue(),
         }
@@ -146,6 +146,14 @@ impl Kit {
             Ok(events) => events,
             Err(v) => panic!("{kind} by {:?} refused: {v}", actor.role),
         }
+    }
+
+    /// The codes of the case's next actions, in their order.
+    pub fn action_codes(&self) -> Vec<String> {
+        crate::next_actions::next_actions(&self.state, self.policy, self.now)
+            .into_iter()
+            .map(|a| a.code)
+            .collect()
     }
 
     /// The rule and code of a refusal, for terse assertions.
@@ -246,6 +254,8 @@ pub fn risk_index() -> Command {
     Command::ConsiderRiskIndex(RiskIndexInput {
         choice: RiskIndexChoice::SchoolNotConnected,
         reasoning: "De school is niet aangesloten op de Verwijsindex.".into(),
+        registered_on: None,
+        follow_up_on: None,
     })
 }
 
@@ -261,13 +271,22 @@ pub fn conversation() -> Command {
             .into(),
         interpretation: Some("We denken dat spanning thuis kan meespelen.".into()),
         record: "Afgesproken: over twee weken opnieuw in gesprek.".into(),
-        signatures: vec![crate::records::Signature {
-            signer_name: "Marieke de Vries".into(),
-            signer_role: "ouder".into(),
-            drawing: Some("M10 10 L20 20".into()),
-            not_signed_reason: None,
-        }],
+        signatures: vec![
+            crate::records::Signature {
+                signer_name: "Marieke de Vries".into(),
+                signer_role: "ouder".into(),
+                drawing: Some("M10 10 L20 20".into()),
+                not_signed_reason: None,
+            },
+            crate::records::Signature {
+                signer_name: "Jeroen Smit".into(),
+                signer_role: "leerkracht".into(),
+                drawing: Some("M5 5 L30 12".into()),
+                not_signed_reason: None,
+            },
+        ],
         other_cause_found: false,
+        other_cause: None,
         urgent_suspicion: None,
     })
 }
@@ -282,6 +301,7 @@ pub fn ground(stage: ExceptionStage, ground: ExceptionGround) -> Command {
 
 pub fn assessment_2019(q2: Answer, q3: Option<bool>, q4: Option<bool>) -> Command {
     Command::RecordAssessment {
+        instrument: None,
         assessment: AssessmentInput::Afwegingskader2019(Framework2019 {
             q1_suspicion: true,
             q2_unsafety: Some(q2),
@@ -295,6 +315,7 @@ pub fn assessment_2019(q2: Answer, q3: Option<bool>, q4: Option<bool>) -> Comman
 
 pub fn assessment_no_suspicion() -> Command {
     Command::RecordAssessment {
+        instrument: None,
         assessment: AssessmentInput::Afwegingskader2019(Framework2019 {
             q1_suspicion: false,
             q2_unsafety: None,
@@ -306,9 +327,14 @@ pub fn assessment_no_suspicion() -> Command {
 }
 
 pub fn assessment_2017(can_protect: Answer) -> Command {
+    assessment_2017_risk(RiskLevel::Moderate, can_protect)
+}
+
+pub fn assessment_2017_risk(risk: RiskLevel, can_protect: Answer) -> Command {
     Command::RecordAssessment {
+        instrument: None,
         assessment: AssessmentInput::Meldcode2017(Weighing2017 {
-            risk: RiskLevel::Moderate,
+            risk,
             nature: "Mogelijk fysiek geweld".into(),
             severity: "Herhaalde blauwe plekken".into(),
             can_protect,
@@ -388,5 +414,188 @@ pub fn close(outcome: CaseOutcome) -> Command {
     Command::CloseCase(CloseInput {
         outcome,
         reasoning: "Afgesloten na overleg met de intern begeleider.".into(),
+        no_vt_answer_reason: None,
+    })
+}
+
+/// Steps 2 and 3 done, so that the coordinator may weigh: a signal, a consultation, advice from
+/// Veilig Thuis and the parent conversation.
+pub fn prepare_weighing(kit: &mut Kit) {
+    kit.ok(TEACHER, signal_own());
+    kit.ok(TEACHER, consultation_internal());
+    kit.ok(COORDINATOR, advice());
+    kit.ok(TEACHER, conversation());
+}
+
+/// A case weighed as "help possible" and decided: organise help (5a).
+pub fn help_decided() -> Kit {
+    let mut kit = Kit::opened();
+    prepare_weighing(&mut kit);
+    kit.ok(
+        COORDINATOR,
+        assessment_2019(Answer::No, Some(true), Some(true)),
+    );
+    kit.ok(COORDINATOR, decision(false, true));
+    kit
+}
+
+pub fn suspect_other_teacher() -> Command {
+    Command::SuspectStaff(StaffSuspicionInput {
+        staff_user: OTHER_TEACHER.user_id,
+        staff_name: "Bram Visser".into(),
+        note: "Sanne vertelt dat meester Bram haar in de gymzaal pijn deed.".into(),
+    })
+}
+
+/// A staff case with a signal, reported to the board, which now leads it.
+pub fn staff_case_with_board_informed() -> Kit {
+    let mut kit = Kit::opened();
+    kit.ok(TEACHER, signal_own());
+    kit.ok(TEACHER, suspect_other_teacher());
+    kit.ok(
+        TEACHER,
+        Command::RecordBoardInformed(BoardInformedInput {
+            informed_at: kit.now,
+            board_member: "Henk Mulder, voorzitter".into(),
+            how: "telefonisch".into(),
+        }),
+    );
+    kit
+}
+
+pub fn consultation_confidential_inspector(kit: &Kit) -> Command {
+    Command::RecordConsultation(ConsultationInput {
+        held_at: kit.now,
+        partner: ConsultPartner::ConfidentialInspector,
+        partner_name: "Ineke Bos, vertrouwensinspecteur".into(),
+        anonymous: false,
+        summary: "Vermoeden besproken; er is een redelijk vermoeden.".into(),
+        advice: Some("Ouders en medewerker informeren, dan aangifte doen.".into()),
+    })
+}
+
+fn staff_informed(kit: &Kit, who: &str) -> StaffCaseInformedInput {
+    StaffCaseInformedInput {
+        informed_at: kit.now,
+        informed: vec![who.into()],
+        informed_by: "Henk Mulder".into(),
+        how: "In een gesprek op het bestuurskantoor.".into(),
+        notes: "Uitgelegd wat het bestuur gaat doen.".into(),
+    }
+}
+
+pub fn staff_parents_informed(kit: &Kit) -> Command {
+    Command::InformParentsOfStaffCase(staff_informed(kit, "Marieke de Vries"))
+}
+
+pub fn suspected_staff_informed(kit: &Kit) -> Command {
+    Command::InformSuspectedStaff(staff_informed(kit, "Bram Visser"))
+}
+
+pub fn police_report(kit: &Kit, made: bool) -> Command {
+    Command::RecordPoliceReportDecision(PoliceReportInput {
+        decided_at: kit.now,
+        made,
+        reasoning: if made {
+            "Redelijk vermoeden na overleg met de vertrouwensinspecteur.".into()
+        } else {
+            "De vertrouwensinspecteur en het bestuur zien geen redelijk vermoeden.".into()
+        },
+        reference: made.then(|| "PL0100-2026-12345".into()),
+    })
+}
+
+pub fn child_conversation() -> Command {
+    Command::RecordChildConversation(ChildConversationInput {
+        held_at: t0(),
+        staff_present: vec!["Jeroen Smit".into()],
+        occasion: "Na de gym gevraagd hoe het gaat, in het lege lokaal.".into(),
+        child_words: Some("Thuis is het soms eng.".into()),
+        record: "Sanne was stil en keek weg; afgesproken dat ze altijd bij de juf mag komen."
+            .into(),
+    })
+}
+
+pub fn disclosure(kit: &Kit) -> Command {
+    Command::RecordDisclosure(DisclosureInput {
+        disclosed_at: kit.now,
+        told_to: "Jeroen Smit".into(),
+        circumstances: "In de klas na het voorlezen, toen de andere kinderen buiten speelden."
+            .into(),
+        child_words: "Papa slaat me met de riem als ik niet luister.".into(),
+        response: "Rustig geluisterd, niets beloofd, gezegd dat ik hulp ga vragen.".into(),
+    })
+}
+
+pub fn other_cause(kit: &Kit) -> Command {
+    Command::RecordOtherCause(OtherCauseInput {
+        found_at: kit.now,
+        cause: "De blauwe plekken komen van een stollingsstoornis, bevestigd door de huisarts."
+            .into(),
+        how_found: "Moeder liet de brief van de huisarts zien.".into(),
+    })
+}
+
+pub fn advice_skipped() -> Command {
+    Command::RecordAdviceSkipped(AdviceSkippedInput {
+        reason: "Na de consultatie en het gesprek met moeder is er geen twijfel over de oorzaak."
+            .into(),
+    })
+}
+
+pub fn care_team_intake(kit: &Kit) -> Command {
+    Command::RecordCareTeamIntake(CareTeamIntakeInput {
+        held_at: kit.now,
+        intake_by: "Fatima Bouali, maatschappelijk werker".into(),
+        participants: vec!["Marieke de Vries".into(), "Jeroen Smit".into()],
+        notes: "Hulpvraag besproken; Sanne wordt in het ZAT ingebracht.".into(),
+    })
+}
+
+pub fn share_help_plan(kit: &Kit, plan: crate::EventId) -> Command {
+    Command::ShareHelpPlan(HelpPlanSharedInput {
+        plan,
+        shared_at: kit.now,
+        shared_with: vec!["Marieke de Vries".into()],
+        reaction: "Moeder gaat akkoord en wil graag naar het CJG.".into(),
+    })
+}
+
+pub fn help_reached(kit: &Kit, plan: crate::EventId, reached: bool) -> Command {
+    Command::CheckHelpReached(HelpReachedInput {
+        plan,
+        checked_at: kit.now,
+        reached,
+        notes: if reached {
+            "Het CJG bevestigt het eerste gesprek.".into()
+        } else {
+            "Het CJG heeft moeder niet gezien; twee afspraken gemist.".into()
+        },
+    })
+}
+
+pub fn end_help_plan(plan: crate::EventId, lasting_safety: bool) -> Command {
+    Command::EndHelpPlan(HelpPlanEndInput {
+        plan,
+        lasting_safety,
+        monitoring: "De leerkracht blijft alert en spreekt moeder maandelijks.".into(),
+    })
+}
+
+pub fn parents_informed_of_report(kit: &Kit) -> Command {
+    Command::InformParentsOfReport(ReportInformedInput {
+        informed_at: kit.now,
+        informed: vec!["Marieke de Vries".into()],
+        how: "Telefonisch, direct na de melding.".into(),
+        reaction: "Moeder is verdrietig maar begrijpt het.".into(),
+    })
+}
+
+pub fn evaluation(kit: &Kit) -> Command {
+    Command::RecordEvaluation(EvaluationInput {
+        held_at: kit.now,
+        participants: vec!["Anouk Jansen".into(), "Jeroen Smit".into()],
+        went_well: "Signalen snel vastgelegd en besproken.".into(),
+        to_improve: "Eerder advies vragen aan Veilig Thuis.".into(),
     })
 }

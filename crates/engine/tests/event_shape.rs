@@ -18,8 +18,16 @@ const FIXTURE: &str = concat!(
     "/tests/fixtures/events_v1.jsonl"
 );
 
+/// Events as the engine wrote them before the records and fields of November 2026 (the child,
+/// the staff route, the follow-through of help and reports). Never rewritten: they must keep
+/// loading, byte for byte, as long as dossiers from that time exist.
+const FIXTURE_BEFORE_2026_11: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/events_v1_before_2026_11.jsonl"
+);
+
 /// Every payload type the engine can produce, by name.
-const ALL_KINDS: [&str; 24] = [
+const ALL_KINDS: [&str; 36] = [
     "case_opened",
     "signal_recorded",
     "colleague_involved",
@@ -44,6 +52,18 @@ const ALL_KINDS: [&str; 24] = [
     "follow_up_recorded",
     "record_corrected",
     "case_closed",
+    "child_conversation_recorded",
+    "disclosure_recorded",
+    "staff_case_parents_informed",
+    "suspected_staff_informed",
+    "police_report_decided",
+    "other_cause_recorded",
+    "advice_skipped",
+    "care_team_intake_held",
+    "help_plan_shared",
+    "help_reach_checked",
+    "parents_informed_of_report",
+    "case_evaluated",
 ];
 
 fn generate() -> Vec<Envelope> {
@@ -58,9 +78,19 @@ fn generate() -> Vec<Envelope> {
     );
     kit.ok(TEACHER, consultation_internal());
     kit.ok(COORDINATOR, consent(true));
+    kit.ok(TEACHER, care_team_intake(&kit));
     kit.ok(COORDINATOR, consultation_care_team(false));
     kit.ok(COORDINATOR, advice());
-    kit.ok(COORDINATOR, risk_index());
+    kit.ok(
+        COORDINATOR,
+        Command::ConsiderRiskIndex(RiskIndexInput {
+            choice: RiskIndexChoice::Registered,
+            reasoning: "Zorgen over meerdere leefgebieden; CJG en wijkteam betrokken.".into(),
+            registered_on: Some(kit.today()),
+            follow_up_on: Some(kit.today() + Duration::days(90)),
+        }),
+    );
+    kit.ok(TEACHER, child_conversation());
     kit.ok(TEACHER, conversation());
     kit.ok(
         TEACHER,
@@ -70,13 +100,26 @@ fn generate() -> Vec<Envelope> {
             corrected_text: "Blauwe plek op de rechter bovenarm, ongeveer 4 cm.".into(),
         }),
     );
+    let Command::RecordAssessment { assessment, .. } =
+        assessment_2019(Answer::No, Some(true), Some(true))
+    else {
+        unreachable!()
+    };
     kit.ok(
         COORDINATOR,
-        assessment_2019(Answer::No, Some(true), Some(true)),
+        Command::RecordAssessment {
+            assessment,
+            instrument: Some(RiskInstrument {
+                name: "LIRIK".into(),
+                outcome: "Matig risico".into(),
+            }),
+        },
     );
     kit.ok(COORDINATOR, decision(true, true));
     let day = kit.today() + Duration::days(14);
     let plan = kit.ok(COORDINATOR, help_plan(vec![day], day))[0].id;
+    kit.ok(TEACHER, share_help_plan(&kit, plan));
+    kit.ok(TEACHER, help_reached(&kit, plan, true));
     kit.advance(Duration::days(14));
     kit.ok(TEACHER, review(plan, kit.now, HelpEffect::Improving));
     kit.ok(
@@ -89,9 +132,17 @@ fn generate() -> Vec<Envelope> {
     );
     kit.ok(COORDINATOR, discussion());
     kit.ok(COORDINATOR, report());
+    kit.ok(COORDINATOR, parents_informed_of_report(&kit));
     kit.ok(COORDINATOR, follow_up(Improvement::Sufficient));
+    kit.ok(COORDINATOR, evaluation(&kit));
     kit.ok(COORDINATOR, close(CaseOutcome::ReportedAndHandedOver));
     let mut all = kit.events;
+
+    let mut child = Kit::opened();
+    child.ok(TEACHER, disclosure(&child));
+    child.ok(COORDINATOR, advice_skipped());
+    child.ok(COORDINATOR, other_cause(&child));
+    all.extend(child.events);
 
     let mut urgent = Kit::opened();
     urgent.ok(
@@ -142,13 +193,51 @@ fn generate() -> Vec<Envelope> {
             how: "telefonisch".into(),
         }),
     );
+    staff.ok(BOARD, consultation_confidential_inspector(&staff));
+    staff.ok(BOARD, staff_parents_informed(&staff));
+    staff.ok(BOARD, suspected_staff_informed(&staff));
+    staff.ok(BOARD, police_report(&staff, true));
+    staff.ok(BOARD, close(CaseOutcome::StaffRouteCompleted));
     all.extend(staff.events);
     all
 }
 
-fn fixture_lines() -> Vec<String> {
-    let text = std::fs::read_to_string(FIXTURE).expect("the event fixture exists");
+fn lines_of(path: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(path).expect("the event fixture exists");
     text.lines().map(str::to_owned).collect()
+}
+
+fn fixture_lines() -> Vec<String> {
+    lines_of(FIXTURE)
+}
+
+/// Dossiers written before the new records keep loading, serialise back to exactly the bytes
+/// that were hashed, and fold into a case as before.
+#[test]
+fn old_events_still_load() {
+    let lines = lines_of(FIXTURE_BEFORE_2026_11);
+    let mut events = Vec::new();
+    for line in &lines {
+        let event: Envelope = serde_json::from_str(line).unwrap_or_else(|e| {
+            panic!("an event from before 2026-11 no longer loads: {e}\n{line}")
+        });
+        assert_eq!(
+            &serde_json::to_string(&event).expect("serialises"),
+            line,
+            "an old {} no longer serialises to its stored bytes",
+            event.payload.kind()
+        );
+        events.push(event);
+    }
+    assert_eq!(events.len(), lines.len());
+    let first_case = events[0].case_id;
+    let state =
+        meldcode_engine::CaseState::replay(events.iter().filter(|e| e.case_id == first_case));
+    assert!(
+        state.closed.is_some(),
+        "the old help-and-report case still reads as closed"
+    );
+    assert_eq!(state.help_plans.len(), 1);
 }
 
 #[test]

@@ -210,6 +210,45 @@ describe('case screen', () => {
     expect((screen.getByLabelText('Vraag') as HTMLTextAreaElement).value).toBe('Moeten we melden?');
   });
 
+  it('gives every person present at a parent conversation a signature slot with their name', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Anouk Jansen', '482913');
+    await fireEvent.click(await screen.findByTestId('open-case-Sanne Bakker'));
+    await fireEvent.click(await screen.findByTestId('open-record_parent_conversation'));
+    await fireEvent.input(screen.getByLabelText('Aanwezige ouders'), { target: { value: 'Marieke Bakker\nJan Bakker' } });
+    await fireEvent.input(screen.getByLabelText('Aanwezigen van school'), { target: { value: 'Anouk Jansen' } });
+    const signers = () => [...document.querySelectorAll('.signer-name')].map((e) => e.textContent);
+    await waitFor(() => expect(signers()).toEqual(['Marieke Bakker', 'Jan Bakker', 'Anouk Jansen']));
+    const roles = screen.getAllByLabelText('Wie is dit?') as HTMLInputElement[];
+    expect(roles.map((r) => r.value)).toEqual(['ouder', 'ouder', 'intern begeleider / aandachtsfunctionaris']);
+    await fireEvent.input(screen.getAllByLabelText('Waarom niet getekend?')[1], { target: { value: 'Was al weg.' } });
+    await fireEvent.input(screen.getByLabelText('Aanwezige ouders'), { target: { value: 'Jan Bakker' } });
+    await waitFor(() => expect(signers()).toEqual(['Jan Bakker', 'Anouk Jansen']));
+    expect((screen.getAllByLabelText('Waarom niet getekend?')[0] as HTMLInputElement).value).toBe('Was al weg.');
+  });
+
+  it('offers the board its route in a staff case, and nobody else', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Karin Smit', '604918');
+    await fireEvent.click(await screen.findByTestId('open-case-Mila de Jong'));
+    for (const kind of ['inform_parents_of_staff_case', 'inform_suspected_staff', 'record_police_report_decision']) {
+      await screen.findByTestId(`open-${kind}`);
+    }
+    await fireEvent.click(screen.getByTestId('open-inform_suspected_staff'));
+    expect((screen.getByLabelText('Welke medewerker (volledige naam)') as HTMLTextAreaElement).value).toBe('Ruud Kok');
+    expect((screen.getByLabelText('Wie van het bestuur informeerde (volledige naam)') as HTMLInputElement).value).toBe('Karin Smit');
+    await fireEvent.input(screen.getByLabelText('Hoe (bijv. in een gesprek op school)'), { target: { value: 'In een gesprek op het bestuurskantoor.' } });
+    await fireEvent.input(screen.getByLabelText('Wat is verteld en hoe werd gereageerd'), { target: { value: 'Verteld; hij wil een advocaat spreken.' } });
+    await fireEvent.click(screen.getByTestId('form-save'));
+    await screen.findByTestId('case-saved');
+    expect(screen.getByTestId('timeline').textContent).toContain('Medewerker geïnformeerd');
+    cleanup();
+    await unlockAs(mockBackend({ seeded: true }), 'Anouk Jansen', '482913');
+    await fireEvent.click(await screen.findByTestId('open-case-Sanne Bakker'));
+    await screen.findByTestId('open-record_consultation');
+    expect(screen.queryByTestId('open-inform_suspected_staff')).toBeNull();
+  });
+
   it('shows a teacher no coordinator actions', async () => {
     const backend = mockBackend({ seeded: true });
     await unlockAs(backend, 'Pieter de Vries', '735142');

@@ -110,7 +110,21 @@ pub struct SchoolProfile {
     pub town: String,
     pub edition: Edition,
     pub report_on_doubt: bool,
+    /// Working days from the first signal by which step 2 (consultation) is due.
+    #[serde(default = "default_consult_days")]
+    pub consult_within_working_days: u32,
+    /// Working days from the first signal by which step 4 (weighing) is due.
+    #[serde(default = "default_weigh_days")]
+    pub weigh_within_working_days: u32,
     pub contacts: Vec<Contact>,
+}
+
+fn default_consult_days() -> u32 {
+    crate::policy::CONSULT_WITHIN_WORKING_DAYS
+}
+
+fn default_weigh_days() -> u32 {
+    crate::policy::WEIGH_WITHIN_WORKING_DAYS
 }
 
 impl SchoolProfile {
@@ -120,7 +134,8 @@ impl SchoolProfile {
         validate::from_json(text)
     }
 
-    /// The profile of CBS Het Mozaïek, Stadskanaal, from the social map in its 2017 code.
+    /// The profile of CBS Het Mozaïek, Stadskanaal, from the social map in its 2017 code. It
+    /// weighs with the 2019 afwegingskader, which the law has required since 1 January 2019.
     pub fn mozaiek() -> Self {
         // The embedded file is fixed at compile time and `mozaiek_profile_loads` checks it, so a
         // failure here is a build defect, not a run-time condition to handle.
@@ -131,6 +146,8 @@ impl SchoolProfile {
         CasePolicy {
             edition: self.edition,
             report_on_doubt: self.report_on_doubt,
+            consult_within_working_days: self.consult_within_working_days,
+            weigh_within_working_days: self.weigh_within_working_days,
         }
     }
 
@@ -235,22 +252,26 @@ mod tests {
         assert_eq!(
             profile.policy(),
             CasePolicy {
-                edition: Edition::Meldcode2017,
-                report_on_doubt: false
+                edition: Edition::Afwegingskader2019,
+                report_on_doubt: false,
+                consult_within_working_days: 5,
+                weigh_within_working_days: 20,
             }
         );
-        assert_eq!(profile.contacts.len(), 8);
+        assert_eq!(profile.contacts.len(), 9);
+        let board = profile.contact("schoolbestuur").expect("board contact");
+        assert_eq!(board.kind, ContactKind::Board);
     }
 
     #[test]
-    fn mozaiek_emergency_bar_has_112_and_veilig_thuis_national() {
+    fn mozaiek_emergency_bar_has_112_veilig_thuis_national_and_the_crisis_service() {
         let profile = SchoolProfile::mozaiek();
         let bar: Vec<_> = profile
             .emergency_bar()
             .filter_map(|c| c.phone.as_ref())
             .map(|p| p.dial.as_str())
             .collect();
-        assert_eq!(bar, ["112", "+318002000"]);
+        assert_eq!(bar, ["112", "+318002000", "+31505239200"]);
         let vt = profile
             .contact("veilig-thuis-landelijk")
             .expect("VT national");
@@ -328,6 +349,7 @@ mod tests {
         json["edition"] = "meldcode2025".into();
         json["contacts"][0]["emergency_bar"] = false.into();
         json["contacts"][1]["emergency_bar"] = false.into();
+        json["contacts"][2]["emergency_bar"] = false.into();
         json["contacts"][2]["phone"] = "12345".into();
         json["contacts"][3]["email"] = "gemeente-at-stadskanaal.nl".into();
         json["contacts"][4]["id"] = "cjgv-stadskanaal".into();
@@ -380,6 +402,43 @@ mod tests {
             .filter(|p| p.contact.is_none() && p.field == "contacts")
             .collect();
         assert_eq!(messages.len(), 2, "{err}");
+    }
+
+    #[test]
+    fn r10_profile_sets_the_working_days_for_consultation_and_weighing() {
+        let mut json = mozaiek_json();
+        json["consult_within_working_days"] = 3.into();
+        json["weigh_within_working_days"] = 15.into();
+        let policy = SchoolProfile::from_json(&json.to_string())
+            .expect("valid profile")
+            .policy();
+        assert_eq!(
+            (
+                policy.consult_within_working_days,
+                policy.weigh_within_working_days
+            ),
+            (3, 15)
+        );
+        json["weigh_within_working_days"] = 0.into();
+        assert!(has(&refused(&json), None, "weigh_within_working_days"));
+        json["consult_within_working_days"] = 30.into();
+        json["weigh_within_working_days"] = 10.into();
+        assert!(has(&refused(&json), None, "weigh_within_working_days"));
+    }
+
+    #[test]
+    fn social_map_marks_the_data_that_may_be_out_of_date() {
+        let profile = SchoolProfile::mozaiek();
+        for id in ["bureau-jeugdzorg-groningen", "steunpunt-huiselijk-geweld"] {
+            let note = profile
+                .contact(id)
+                .and_then(|c| c.note.as_deref())
+                .unwrap_or_default();
+            assert!(
+                note.contains("2015") && note.contains("Veilig Thuis"),
+                "{id}: {note}"
+            );
+        }
     }
 
     #[test]

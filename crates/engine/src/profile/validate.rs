@@ -20,6 +20,8 @@ struct RawProfile {
     edition: Option<String>,
     #[serde(default)]
     report_on_doubt: bool,
+    consult_within_working_days: Option<i64>,
+    weigh_within_working_days: Option<i64>,
     #[serde(default)]
     contacts: Vec<RawContact>,
     /// Collected to report misspelt fields, which serde would otherwise ignore silently or
@@ -155,13 +157,54 @@ fn check(raw: RawProfile, problems: &mut Problems) -> Option<SchoolProfile> {
         }
     }
 
+    let consult = working_days(
+        raw.consult_within_working_days,
+        "consult_within_working_days",
+        crate::policy::CONSULT_WITHIN_WORKING_DAYS,
+        problems,
+    );
+    let weigh = working_days(
+        raw.weigh_within_working_days,
+        "weigh_within_working_days",
+        crate::policy::WEIGH_WITHIN_WORKING_DAYS,
+        problems,
+    );
+    if consult > weigh {
+        problems.add(
+            None,
+            "weigh_within_working_days",
+            "De termijn voor de weging ligt vóór die voor de consultatie; een weging rust op de consultatie.".to_owned(),
+        );
+    }
     Some(SchoolProfile {
         school_name,
         town,
         edition: edition?,
         report_on_doubt: raw.report_on_doubt,
+        consult_within_working_days: consult,
+        weigh_within_working_days: weigh,
         contacts,
     })
+}
+
+/// A term in working days: at least one, and at most a school term (60 working days).
+fn working_days(raw: Option<i64>, field: &str, default: u32, problems: &mut Problems) -> u32 {
+    match raw {
+        None => default,
+        Some(days) => match u32::try_from(days) {
+            Ok(d) if (1..=60).contains(&d) => d,
+            _ => {
+                problems.add(
+                    None,
+                    field,
+                    format!(
+                        "'{days}' werkdagen kan niet: kies een termijn van 1 tot 60 werkdagen."
+                    ),
+                );
+                default
+            }
+        },
+    }
 }
 
 fn unknown_field(field: &str) -> String {
@@ -285,7 +328,15 @@ fn check_contact(
     let website = present(raw.website);
     let address = present(raw.address);
 
-    if raw_phone.is_none() && email.is_none() && website.is_none() && address.is_none() {
+    // The school board is named even before its number is filled in: R2 sends every staff
+    // member to it, and the social map says where to add it (the note is then required).
+    let board_to_fill_in = kind == Some(ContactKind::Board) && present(raw.note.clone()).is_some();
+    if raw_phone.is_none()
+        && email.is_none()
+        && website.is_none()
+        && address.is_none()
+        && !board_to_fill_in
+    {
         problems.add(
             who,
             "phone",

@@ -2,7 +2,9 @@
 //! tests named after it. Prompts (next actions) live in `next_actions.rs`.
 
 pub mod r00_record;
+pub mod r01_child;
 pub mod r01_facts_and_sources;
+pub mod r02_staff_route;
 pub mod r02_staff_suspected;
 pub mod r03_consultation;
 pub mod r04_consent;
@@ -13,10 +15,12 @@ pub mod r08_parent_conversation;
 pub mod r09_report_without_parent_talk;
 pub mod r10_weighing;
 pub mod r11_decide;
+pub mod r11_help_follow_through;
 pub mod r12_report_discussion;
 pub mod r13_follow_up;
 pub mod r14_roles;
 pub mod r15_closing;
+pub mod r15_evaluation;
 
 use crate::rule::RuleId;
 use crate::violation::Violation;

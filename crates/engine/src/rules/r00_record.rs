@@ -62,6 +62,37 @@ pub(crate) fn check_open_case(
     Ok(())
 }
 
+/// Full names, never initials that nobody can read back years later: wherever a person is
+/// named (a signal's source, consultation partners, participants, signers, the case manager,
+/// board members). A function may follow the name after a comma.
+pub(crate) fn require_full_name(name: &str, who: &str) -> Result<(), Violation> {
+    let person = name.split(',').next().unwrap_or_default();
+    if looks_like_full_name(person) {
+        Ok(())
+    } else {
+        Err(Violation::new(
+            RuleId::R0,
+            "full_name_required",
+            format!("Vul de volledige naam in van {who} (voornaam en achternaam), geen initialen."),
+        ))
+    }
+}
+
+/// At least one person, each with a full name.
+pub(crate) fn require_full_names(names: &[String], who: &str) -> Result<(), Violation> {
+    let named: Vec<&String> = names.iter().filter(|n| !n.trim().is_empty()).collect();
+    if named.is_empty() {
+        return Err(Violation::new(
+            RuleId::R0,
+            "names_required",
+            format!("Vul de namen in van {who}."),
+        ));
+    }
+    named
+        .into_iter()
+        .try_for_each(|n| require_full_name(n, who))
+}
+
 pub(crate) fn check_correction(
     state: &CaseState,
     actor: Actor,
@@ -208,6 +239,81 @@ mod tests {
             (err.rule, err.code.as_str()),
             (RuleId::R0, "full_name_required")
         );
+    }
+
+    #[test]
+    fn r0_full_names_everywhere_a_person_is_named() {
+        use crate::signal::SignalSource;
+        let mut kit = Kit::opened();
+        let Command::RecordSignal(mut s) = signal_from_other() else {
+            unreachable!()
+        };
+        s.source = SignalSource::Other {
+            who: "P. B.".into(),
+            relation: "overblijfkracht".into(),
+        };
+        assert_eq!(
+            kit.refused(TEACHER, Command::RecordSignal(s)),
+            (RuleId::R0, "full_name_required".into())
+        );
+        let Command::RecordConsultation(mut c) = consultation_internal() else {
+            unreachable!()
+        };
+        c.partner_name = "AJ".into();
+        assert_eq!(
+            kit.refused(TEACHER, Command::RecordConsultation(c)).1,
+            "full_name_required"
+        );
+        let Command::RecordParentConversation(mut c) = conversation() else {
+            unreachable!()
+        };
+        c.parents_present = vec!["M. de V.".into()];
+        assert_eq!(
+            kit.refused(TEACHER, Command::RecordParentConversation(c)).1,
+            "full_name_required"
+        );
+        let Command::RecordConsent(mut c) = consent(true) else {
+            unreachable!()
+        };
+        c.parent_name = "moeder".into();
+        assert_eq!(
+            kit.refused(COORDINATOR, Command::RecordConsent(c)).1,
+            "full_name_required"
+        );
+        // A function after the name is fine.
+        kit.ok(TEACHER, consultation_internal());
+    }
+
+    #[test]
+    fn r0_full_names_of_case_manager_board_member_and_signers() {
+        let mut kit = Kit::opened();
+        kit.ok(TEACHER, signal_own());
+        let Command::RecordParentConversation(mut c) = conversation() else {
+            unreachable!()
+        };
+        c.signatures[0].signer_name = "MdV".into();
+        assert_eq!(
+            kit.refused(TEACHER, Command::RecordParentConversation(c)).1,
+            "full_name_required"
+        );
+        let mut kit = help_decided();
+        let d = kit.today() + chrono::Duration::days(14);
+        let Command::StartHelpPlan(mut p) = help_plan(vec![d], d) else {
+            unreachable!()
+        };
+        p.case_manager = "Anouk".into();
+        assert_eq!(
+            kit.refused(COORDINATOR, Command::StartHelpPlan(p)).1,
+            "full_name_required"
+        );
+        let mut kit = Kit::opened();
+        kit.ok(TEACHER, suspect_other_teacher());
+        let cmd = Command::RecordBoardInformed(BoardInformedInput {
+            informed_at: kit.now,
+            board_member: "Henk".into(),
+            how: "telefonisch".into(),
+        });
+        assert_eq!(kit.refused(TEACHER, cmd).1, "full_name_required");
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub(crate) fn check_signal(
             "source_required",
             "Vul in van wie deze informatie komt (volledige naam).",
         )?;
+        super::r00_record::require_full_name(who, "van wie de informatie komt")?;
         require_text(
             relation,
             r1,
@@ -264,6 +265,7 @@ mod tests {
     fn r1_report_marks_what_came_from_others() {
         let mut kit = Kit::opened();
         kit.ok(TEACHER, signal_from_other());
+        kit.ok(TEACHER, consultation_internal());
         kit.ok(COORDINATOR, advice());
         kit.ok(TEACHER, conversation());
         kit.ok(

@@ -173,16 +173,28 @@ mod tests {
     #[test]
     fn r2_board_leads_and_the_coordinator_is_bypassed() {
         let mut kit = Kit::opened();
+        // The coordinator recorded advice before the suspicion, so may still read the case:
+        // the refusal below is the lead-only rule, not the visibility one.
+        prepare_weighing(&mut kit);
+        kit.ok(TEACHER, suspect_teacher());
+        assert!(can_see(&kit.state, COORDINATOR));
+        assert_eq!(
+            kit.refused(COORDINATOR, assessment_2019(Answer::Yes, None, None)),
+            (RuleId::R14, "lead_only".into())
+        );
+        kit.ok(BOARD, assessment_2019(Answer::Yes, None, None));
+    }
+
+    #[test]
+    fn r2_coordinator_not_involved_does_not_see_the_staff_case() {
+        let mut kit = Kit::opened();
         kit.ok(TEACHER, signal_own());
         kit.ok(TEACHER, suspect_teacher());
         assert!(!can_see(&kit.state, COORDINATOR));
-        kit.ok(TEACHER, advice());
         assert_eq!(
-            kit.refused(COORDINATOR, assessment_2019(Answer::Yes, None, None))
-                .0,
-            RuleId::R14
+            kit.refused(COORDINATOR, consultation_internal()),
+            (RuleId::R14, "not_involved".into())
         );
-        kit.ok(BOARD, assessment_2019(Answer::Yes, None, None));
     }
 
     #[test]

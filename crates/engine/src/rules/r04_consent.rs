@@ -101,12 +101,10 @@ mod tests {
     #[test]
     fn r4_refused_consent_is_carried_into_the_weighing() {
         let mut kit = Kit::opened();
-        kit.ok(TEACHER, signal_own());
+        prepare_weighing(&mut kit);
         kit.ok(COORDINATOR, consent(false));
         let actions = next_actions(&kit.state, kit.policy, kit.now);
         assert!(actions.iter().any(|a| a.code == "weigh_consent_refusal"));
-        kit.ok(COORDINATOR, advice());
-        kit.ok(TEACHER, conversation());
         let events = kit.ok(
             COORDINATOR,
             assessment_2019(Answer::No, Some(true), Some(true)),

@@ -2,8 +2,9 @@
 //! consent is needed for it. Prompted while no advice is recorded before the weighing.
 
 use super::check_not_future;
-use crate::records::AdviceRequestInput;
+use crate::records::{AdviceRequestInput, AdviceSkippedInput};
 use crate::rule::RuleId;
+use crate::state::CaseState;
 use crate::violation::{require_text, Violation};
 use chrono::{DateTime, Utc};
 
@@ -24,6 +25,27 @@ pub(crate) fn check_advice_request(
         "Vul in welk advies Veilig Thuis gaf.",
     )?;
     check_not_future(input.asked_at, now, RuleId::R5)
+}
+
+/// The weighing needs Veilig Thuis' advice or a recorded reason why none was asked ("bij
+/// twijfel moet u advies vragen"): the reason says why there was no doubt to ask about.
+pub(crate) fn check_advice_skipped(
+    state: &CaseState,
+    input: &AdviceSkippedInput,
+) -> Result<(), Violation> {
+    if state.veilig_thuis_contacted() {
+        return Err(Violation::new(
+            RuleId::R5,
+            "advice_already_asked",
+            "Er is al contact met Veilig Thuis vastgelegd; een reden om geen advies te vragen is niet nodig.",
+        ));
+    }
+    require_text(
+        &input.reason,
+        RuleId::R5,
+        "reason_required",
+        "Leg uit waarom geen advies aan Veilig Thuis is gevraagd. Bij enige twijfel vraagt u wel advies; dat kan anoniem.",
+    )
 }
 
 #[cfg(test)]
@@ -61,6 +83,36 @@ mod tests {
         assert_eq!(
             kit.refused(TEACHER, crate::Command::RequestAdvice(a)),
             (RuleId::R5, "advice_required".into())
+        );
+    }
+
+    #[test]
+    fn r5_weighing_needs_vt_advice_or_a_recorded_reason() {
+        let mut kit = Kit::opened();
+        kit.ok(TEACHER, signal_own());
+        kit.ok(TEACHER, consultation_internal());
+        kit.ok(TEACHER, conversation());
+        assert_eq!(
+            kit.refused(
+                COORDINATOR,
+                assessment_2019(crate::records::Answer::Yes, None, None)
+            ),
+            (RuleId::R5, "advice_or_reason_required".into())
+        );
+        assert_eq!(kit.refused(TEACHER, advice_skipped()).0, RuleId::R14);
+        kit.ok(COORDINATOR, advice_skipped());
+        kit.ok(
+            COORDINATOR,
+            assessment_2019(crate::records::Answer::Yes, None, None),
+        );
+        let basis = &kit.state.assessments[0].data.basis;
+        assert_eq!(
+            basis.gaps,
+            vec![
+                crate::records::BasisGap::VeiligThuisAdvice,
+                crate::records::BasisGap::VtOrYouthHealthConsulted,
+                crate::records::BasisGap::RiskIndexConsidered
+            ]
         );
     }
 }

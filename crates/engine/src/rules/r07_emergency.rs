@@ -14,7 +14,9 @@ pub(crate) fn check_emergency(
     input: &EmergencyInput,
     now: DateTime<Utc>,
 ) -> Result<(), Violation> {
-    if state.emergency.is_some() {
+    // A case can have more than one emergency, but each is answered by a call or a report
+    // before the next is declared.
+    if state.emergency_unanswered().is_some() {
         return Err(Violation::new(
             RuleId::R7,
             "emergency_already_declared",
@@ -112,6 +114,64 @@ mod tests {
         assert_eq!(
             kit.refused(TEACHER, cmd),
             (RuleId::R7, "danger_required".into())
+        );
+    }
+
+    #[test]
+    fn r7_a_case_can_have_more_than_one_emergency() {
+        let mut kit = Kit::opened();
+        kit.ok(TEACHER, signal_own());
+        kit.ok(TEACHER, emergency(&kit));
+        assert_eq!(
+            kit.refused(TEACHER, emergency(&kit)).1,
+            "emergency_already_declared"
+        );
+        kit.ok(TEACHER, report());
+        kit.advance(chrono::Duration::days(20));
+        kit.ok(TEACHER, emergency(&kit));
+        assert_eq!(kit.state.emergencies.len(), 2);
+        let actions = next_actions(&kit.state, kit.policy, kit.now);
+        assert!(actions.iter().any(|a| a.code == "call_now"));
+        let events = kit.ok(TEACHER, report());
+        let crate::EventPayload::ReportMade(r) = &events[0].payload else {
+            panic!("expected a report")
+        };
+        assert_eq!(r.route, ReportRoute::Emergency);
+    }
+
+    #[test]
+    fn r7_emergency_report_covers_the_decision_after_it_but_not_a_later_one() {
+        let mut kit = Kit::opened();
+        kit.ok(TEACHER, signal_own());
+        kit.ok(TEACHER, emergency(&kit));
+        kit.ok(TEACHER, report());
+        kit.ok(TEACHER, consultation_internal());
+        kit.ok(
+            COORDINATOR,
+            ground(
+                ExceptionStage::ParentConversation,
+                ExceptionGround::SafetyAtStake,
+            ),
+        );
+        kit.ok(COORDINATOR, assessment_2019(Answer::Yes, None, None));
+        kit.ok(COORDINATOR, decision(true, true));
+        assert!(
+            !kit.state.report_outstanding(),
+            "the emergency report covers it"
+        );
+        let d = kit.today() + chrono::Duration::days(14);
+        let plan = kit.ok(COORDINATOR, help_plan(vec![d], d))[0].id;
+        kit.ok(TEACHER, review(plan, kit.now, HelpEffect::ConcernsContinue));
+        kit.ok(COORDINATOR, assessment_2019(Answer::Yes, None, None));
+        kit.ok(COORDINATOR, decision(true, false));
+        assert!(
+            kit.state.report_outstanding(),
+            "a later decision needs its own report"
+        );
+        assert_eq!(
+            kit.refused(COORDINATOR, close(CaseOutcome::ReportedAndHandedOver))
+                .1,
+            "report_pending"
         );
     }
 }

@@ -4,6 +4,7 @@
 //! is accepted. Recording why the parent is not told (R9) stays possible: it protects.
 
 use super::check_not_future;
+use super::r00_record::{require_full_name, require_full_names};
 use crate::command::Command;
 use crate::records::{ParentConversationInput, UrgentFlagInput};
 use crate::rule::RuleId;
@@ -29,6 +30,9 @@ pub(crate) fn check_urgent_route_first(
             | Command::RecordAssessment { .. }
             | Command::RecordDecision(_)
             | Command::StartHelpPlan(_)
+            | Command::ShareHelpPlan(_)
+            | Command::RecordCareTeamIntake(_)
+            | Command::InformParentsOfReport(_)
             | Command::CloseCase(_)
     );
     if blocked {
@@ -72,6 +76,8 @@ pub(crate) fn check_conversation(
             "Vul in wie van de school het gesprek voerde.",
         ));
     }
+    require_full_names(&input.parents_present, "de ouder of verzorger")?;
+    require_full_names(&input.staff_present, "wie van de school het gesprek voerde")?;
     require_text(
         &input.purpose_explained,
         r8,
@@ -114,6 +120,18 @@ pub(crate) fn check_conversation(
             "Laat het verslag ondertekenen door de aanwezigen, of leg per persoon vast waarom dat niet kon.",
         ));
     }
+    if input.other_cause_found
+        && input
+            .other_cause
+            .as_deref()
+            .is_none_or(|c| c.trim().is_empty())
+    {
+        return Err(Violation::new(
+            r8,
+            "other_cause_required",
+            "Beschrijf welke andere oorzaak voor de zorgen in het gesprek naar voren kwam.",
+        ));
+    }
     for s in &input.signatures {
         require_text(
             &s.signer_name,
@@ -121,6 +139,7 @@ pub(crate) fn check_conversation(
             "signer_required",
             "Vul bij elke handtekening de naam in.",
         )?;
+        require_full_name(&s.signer_name, "wie tekent")?;
         let drawn = s.drawing.as_deref().is_some_and(|d| !d.trim().is_empty());
         let reason = s
             .not_signed_reason
@@ -142,6 +161,45 @@ pub(crate) fn check_conversation(
         }
     }
     check_not_future(input.held_at, now, r8)
+}
+
+/// The name a person is known by in the record, without a function after a comma.
+fn person(name: &str) -> String {
+    name.split(',')
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// "Laat het indien mogelijk ondertekenen door alle betrokkenen": everyone present signs, or the
+/// record says why they did not.
+pub(crate) fn check_signed_by_all(input: &ParentConversationInput) -> Result<(), Violation> {
+    let signed: Vec<String> = input
+        .signatures
+        .iter()
+        .map(|s| person(&s.signer_name))
+        .collect();
+    let missing: Vec<&String> = input
+        .parents_present
+        .iter()
+        .chain(&input.staff_present)
+        .filter(|p| !p.trim().is_empty() && !signed.contains(&person(p)))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = missing.iter().map(|m| m.trim()).collect();
+    Err(Violation::new(
+        RuleId::R8,
+        "everyone_signs",
+        format!(
+            "Iedereen die bij het gesprek was tekent, of u legt vast waarom niet. Nog niet: {}.",
+            names.join(", ")
+        ),
+    ))
 }
 
 #[cfg(test)]
@@ -249,5 +307,57 @@ mod tests {
             vec![UrgentKind::HonourRelatedViolence]
         );
         assert!(kit.state.urgent_flag_awaiting_vt().is_some());
+    }
+
+    #[test]
+    fn r8_parent_conversation_is_signed_by_everyone_present() {
+        let mut kit = Kit::opened();
+        let refused = kit
+            .try_as(
+                TEACHER,
+                conv(|c| {
+                    c.staff_present
+                        .push("Anouk Jansen, intern begeleider".into())
+                }),
+            )
+            .expect_err("a person present did not sign");
+        assert_eq!(
+            (refused.rule, refused.code.as_str()),
+            (RuleId::R8, "everyone_signs")
+        );
+        assert!(refused.message.contains("Anouk Jansen"));
+        kit.ok(
+            TEACHER,
+            conv(|c| {
+                c.staff_present
+                    .push("Anouk Jansen, intern begeleider".into());
+                c.signatures.push(Signature {
+                    signer_name: "Anouk Jansen".into(),
+                    signer_role: "intern begeleider".into(),
+                    drawing: None,
+                    not_signed_reason: Some("Moest direct weg naar een leerling.".into()),
+                });
+            }),
+        );
+    }
+
+    #[test]
+    fn r8_other_cause_found_names_the_cause() {
+        let mut kit = Kit::opened();
+        assert_eq!(
+            kit.refused(TEACHER, conv(|c| c.other_cause_found = true)).1,
+            "other_cause_required"
+        );
+        kit.ok(
+            TEACHER,
+            conv(|c| {
+                c.other_cause_found = true;
+                c.other_cause = Some("Eczeem; de huisarts behandelt het.".into());
+            }),
+        );
+        assert_eq!(
+            kit.state.other_cause(),
+            Some("Eczeem; de huisarts behandelt het.")
+        );
     }
 }

@@ -8,21 +8,79 @@ use crate::rule::RuleId;
 use crate::state::CaseState;
 use crate::violation::{require_text, Violation};
 
-pub(crate) fn check_assessment(
-    state: &CaseState,
-    policy: CasePolicy,
-    input: &AssessmentInput,
-) -> Result<(AssessmentBasis, AssessmentOutcome), Violation> {
-    let r10 = RuleId::R10;
-    if state.signals.is_empty() {
+/// Step 4 rests on what steps 1–3 produced: at least one consultation (R3), Veilig Thuis'
+/// advice or a recorded reason why none was asked (R5), and the parent conversation or a
+/// recorded R9 ground (R8, R9). What was replaced by a reason shows in the basis.
+fn check_steps_two_and_three(state: &CaseState) -> Result<(), Violation> {
+    if state.signals.is_empty() && state.disclosures.is_empty() {
         return Err(Violation::new(
-            r10,
+            RuleId::R10,
             "signals_required",
             "Er zijn nog geen signalen vastgelegd om te wegen.",
         ));
     }
-    let outcome =
-        match (input, policy.edition) {
+    if state.consultations.is_empty() {
+        return Err(Violation::new(
+            RuleId::R3,
+            "consultation_required",
+            "Een weging rust op stap 2: bespreek de signalen eerst met een deskundige collega en leg dat vast.",
+        ));
+    }
+    if !state.advice_settled() {
+        return Err(Violation::new(
+            RuleId::R5,
+            "advice_or_reason_required",
+            "Vraag vóór de weging advies aan Veilig Thuis (dat kan anoniem), of leg vast waarom dat niet nodig was.",
+        ));
+    }
+    let parents_told_in_staff_route =
+        state.is_staff_case() && !state.staff_case_parents_informed.is_empty();
+    if !state.conversation_settled() && !parents_told_in_staff_route {
+        return Err(Violation::new(
+            RuleId::R9,
+            "conversation_or_ground_required",
+            "Een weging rust op stap 3: voer eerst het gesprek met de ouder, of leg vast waarom dat niet kan (veiligheid, of de ouder zou het contact verbreken).",
+        ));
+    }
+    Ok(())
+}
+
+/// The edition a case weighs in: the one its first weighing used (a dossier started under the
+/// 2017 code keeps it), otherwise the school's.
+pub fn case_edition(state: &CaseState, policy: CasePolicy) -> Edition {
+    match state.assessments.first().map(|a| &a.data.assessment) {
+        Some(AssessmentInput::Meldcode2017(_)) => Edition::Meldcode2017,
+        Some(AssessmentInput::Afwegingskader2019(_)) => Edition::Afwegingskader2019,
+        None => policy.edition,
+    }
+}
+
+pub(crate) fn check_assessment(
+    state: &CaseState,
+    policy: CasePolicy,
+    input: &AssessmentInput,
+    instrument: Option<&RiskInstrument>,
+) -> Result<(AssessmentBasis, AssessmentOutcome), Violation> {
+    let r10 = RuleId::R10;
+    check_steps_two_and_three(state)?;
+    if let Some(i) = instrument {
+        require_text(
+            &i.name,
+            r10,
+            "instrument_name_required",
+            "Vul de naam van het risicotaxatie-instrument in.",
+        )?;
+        require_text(
+            &i.outcome,
+            r10,
+            "instrument_outcome_required",
+            "Vul de uitkomst van het risicotaxatie-instrument in.",
+        )?;
+    }
+    let help_failed = state.help_failure_unweighed().is_some();
+    let disclosures = count(state.disclosures.len());
+    let by_answers =
+        match (input, case_edition(state, policy)) {
             (AssessmentInput::Meldcode2017(w), Edition::Meldcode2017) => {
                 require_text(
                     &w.nature,
@@ -42,11 +100,7 @@ pub(crate) fn check_assessment(
                     "reasoning_required",
                     "Licht de weging toe.",
                 )?;
-                match w.can_protect {
-                    Answer::Yes => AssessmentOutcome::HelpPossible,
-                    // 5b: "cannot protect, or doubt whether you can" → report.
-                    Answer::No | Answer::Doubt => AssessmentOutcome::ReportRequired,
-                }
+                meldnorm_2017(w)
             }
             (AssessmentInput::Afwegingskader2019(f), Edition::Afwegingskader2019) => {
                 require_text(
@@ -55,14 +109,41 @@ pub(crate) fn check_assessment(
                     "reasoning_required",
                     "Licht de weging toe.",
                 )?;
-                meldnorm_2019(f, policy.report_on_doubt)?
+                if disclosures > 0 && f.q1_suspicion {
+                    // A disclosure by the child is reported (2019): questions 2–4 are not needed.
+                    AssessmentOutcome::ReportRequired
+                } else {
+                    meldnorm_2019(f, policy.report_on_doubt)?
+                }
             }
             _ => return Err(Violation::new(
                 r10,
                 "edition_mismatch",
-                "Deze weging hoort bij een andere versie van de meldcode dan de school gebruikt.",
+                "Deze weging hoort bij een andere versie van de meldcode dan dit dossier gebruikt.",
             )),
         };
+    // Help that did not bring lasting safety means reporting after all, in both editions
+    // (2017 step 5a, 2019 question 5).
+    // The meldnorm, once reached, stands until the report is made: a new weighing cannot
+    // weigh it away.
+    let outcome = if help_failed || state.meldnorm_unmet() {
+        AssessmentOutcome::ReportRequired
+    } else {
+        by_answers
+    };
+    let mut gaps = Vec::new();
+    if !state.veilig_thuis_contacted() {
+        gaps.push(BasisGap::VeiligThuisAdvice);
+    }
+    if !state.has_parent_conversation() {
+        gaps.push(BasisGap::ParentConversation);
+    }
+    if !state.vt_or_youth_health_consulted() {
+        gaps.push(BasisGap::VtOrYouthHealthConsulted);
+    }
+    if state.risk_index.is_empty() {
+        gaps.push(BasisGap::RiskIndexConsidered);
+    }
     let basis = AssessmentBasis {
         signals: count(state.signals.len()),
         counter_indications: count(state.counter_indications()),
@@ -75,8 +156,20 @@ pub(crate) fn check_assessment(
         consent_refused: state.consent_refused().is_some(),
         vt_or_youth_health_consulted: state.vt_or_youth_health_consulted(),
         urgent: state.urgent_kinds(),
+        disclosures,
+        help_failed,
+        gaps,
     };
     Ok((basis, outcome))
+}
+
+/// The 2017 weighing: a high risk, or doubt whether the school can protect the child, means a
+/// report (5b); help may come on top.
+fn meldnorm_2017(w: &Weighing2017) -> AssessmentOutcome {
+    match (w.risk, w.can_protect) {
+        (RiskLevel::High, _) | (_, Answer::No | Answer::Doubt) => AssessmentOutcome::ReportRequired,
+        _ => AssessmentOutcome::HelpPossible,
+    }
 }
 
 fn count(n: usize) -> u32 {
@@ -144,13 +237,13 @@ mod tests {
     #[test]
     fn r10_weighing_uses_the_schools_edition() {
         let mut kit = Kit::opened();
-        kit.ok(TEACHER, signal_own());
+        prepare_weighing(&mut kit);
         assert_eq!(
             kit.refused(COORDINATOR, assessment_2017(Answer::Yes)).1,
             "edition_mismatch"
         );
         let mut kit = Kit::opened().with_edition(Edition::Meldcode2017);
-        kit.ok(TEACHER, signal_own());
+        prepare_weighing(&mut kit);
         assert_eq!(
             outcome(&mut kit, assessment_2017(Answer::Doubt)),
             AssessmentOutcome::ReportRequired
@@ -159,40 +252,36 @@ mod tests {
 
     #[test]
     fn r10_meldnorm_acute_or_structural_unsafety_means_report() {
-        let mut kit = Kit::opened();
-        kit.ok(TEACHER, signal_own());
+        // Each weighing in a dossier of its own: a required report stands once weighed.
+        let first = |cmd| {
+            let mut kit = Kit::opened();
+            prepare_weighing(&mut kit);
+            outcome(&mut kit, cmd)
+        };
+        use AssessmentOutcome::*;
         assert_eq!(
-            outcome(&mut kit, assessment_2019(Answer::Yes, None, None)),
-            AssessmentOutcome::ReportRequired
+            first(assessment_2019(Answer::Yes, None, None)),
+            ReportRequired
         );
         assert_eq!(
-            outcome(&mut kit, assessment_2019(Answer::No, Some(false), None)),
-            AssessmentOutcome::ReportRequired
+            first(assessment_2019(Answer::No, Some(false), None)),
+            ReportRequired
         );
         assert_eq!(
-            outcome(
-                &mut kit,
-                assessment_2019(Answer::No, Some(true), Some(false))
-            ),
-            AssessmentOutcome::ReportRequired
+            first(assessment_2019(Answer::No, Some(true), Some(false))),
+            ReportRequired
         );
         assert_eq!(
-            outcome(
-                &mut kit,
-                assessment_2019(Answer::No, Some(true), Some(true))
-            ),
-            AssessmentOutcome::HelpPossible
+            first(assessment_2019(Answer::No, Some(true), Some(true))),
+            HelpPossible
         );
-        assert_eq!(
-            outcome(&mut kit, assessment_no_suspicion()),
-            AssessmentOutcome::NoSuspicion
-        );
+        assert_eq!(first(assessment_no_suspicion()), NoSuspicion);
     }
 
     #[test]
     fn r10_doubt_reports_only_when_the_school_profile_says_so() {
         let mut kit = Kit::opened();
-        kit.ok(TEACHER, signal_own());
+        prepare_weighing(&mut kit);
         assert_eq!(
             kit.refused(COORDINATOR, assessment_2019(Answer::Doubt, None, None))
                 .1,
@@ -209,13 +298,17 @@ mod tests {
     fn r10_weighing_without_vt_or_youth_health_is_prompted() {
         let mut kit = Kit::opened();
         kit.ok(TEACHER, signal_own());
+        kit.ok(TEACHER, consultation_internal());
+        kit.ok(COORDINATOR, advice_skipped());
         kit.ok(TEACHER, conversation());
         kit.ok(
             COORDINATOR,
             assessment_2019(Answer::No, Some(true), Some(true)),
         );
         let actions = next_actions(&kit.state, kit.policy, kit.now);
-        assert!(actions.iter().any(|a| a.rule == RuleId::R10));
+        assert!(actions
+            .iter()
+            .any(|a| a.code == "consult_vt_while_weighing"));
         kit.ok(COORDINATOR, advice());
         let actions = next_actions(&kit.state, kit.policy, kit.now);
         assert!(actions.iter().all(|a| a.rule != RuleId::R10));
@@ -224,11 +317,202 @@ mod tests {
     #[test]
     fn r10_weighing_is_the_coordinators() {
         let mut kit = Kit::opened();
-        kit.ok(TEACHER, signal_own());
+        prepare_weighing(&mut kit);
         assert_eq!(
             kit.refused(TEACHER, assessment_2019(Answer::Yes, None, None))
                 .0,
             RuleId::R14
+        );
+    }
+
+    #[test]
+    fn r10_weighing_rests_on_steps_two_and_three() {
+        let mut kit = Kit::opened();
+        kit.ok(TEACHER, signal_own());
+        assert_eq!(
+            kit.refused(COORDINATOR, assessment_2019(Answer::Yes, None, None)),
+            (RuleId::R3, "consultation_required".into())
+        );
+        kit.ok(TEACHER, consultation_internal());
+        assert_eq!(
+            kit.refused(COORDINATOR, assessment_2019(Answer::Yes, None, None)),
+            (RuleId::R5, "advice_or_reason_required".into())
+        );
+        kit.ok(COORDINATOR, advice());
+        assert_eq!(
+            kit.refused(COORDINATOR, assessment_2019(Answer::Yes, None, None)),
+            (RuleId::R9, "conversation_or_ground_required".into())
+        );
+        kit.ok(TEACHER, conversation());
+        kit.ok(COORDINATOR, assessment_2019(Answer::Yes, None, None));
+    }
+
+    #[test]
+    fn r10_assessment_basis_shows_what_was_missing() {
+        let mut kit = Kit::opened();
+        kit.ok(TEACHER, signal_own());
+        kit.ok(TEACHER, consultation_internal());
+        kit.ok(COORDINATOR, advice_skipped());
+        kit.ok(
+            COORDINATOR,
+            ground(
+                ExceptionStage::ParentConversation,
+                ExceptionGround::ParentWouldBreakContact,
+            ),
+        );
+        kit.ok(COORDINATOR, risk_index());
+        kit.ok(COORDINATOR, assessment_2019(Answer::Yes, None, None));
+        let basis = &kit.state.assessments[0].data.basis;
+        assert_eq!(
+            basis.gaps,
+            vec![
+                BasisGap::VeiligThuisAdvice,
+                BasisGap::ParentConversation,
+                BasisGap::VtOrYouthHealthConsulted
+            ]
+        );
+        assert!(basis.conversation_ground && !basis.parent_conversation);
+    }
+
+    #[test]
+    fn r10_meldnorm_2017_high_risk_means_report_and_help_may_come_on_top() {
+        let mut kit = Kit::opened().with_edition(Edition::Meldcode2017);
+        prepare_weighing(&mut kit);
+        assert_eq!(
+            outcome(&mut kit, assessment_2017_risk(RiskLevel::High, Answer::Yes)),
+            AssessmentOutcome::ReportRequired
+        );
+        assert_eq!(
+            kit.refused(COORDINATOR, decision(false, true)),
+            (RuleId::R11, "report_required".into())
+        );
+        kit.ok(COORDINATOR, decision(true, true));
+        let mut low = Kit::opened().with_edition(Edition::Meldcode2017);
+        prepare_weighing(&mut low);
+        assert_eq!(
+            outcome(&mut low, assessment_2017_risk(RiskLevel::Low, Answer::Yes)),
+            AssessmentOutcome::HelpPossible
+        );
+    }
+
+    #[test]
+    fn r10_dossier_started_under_2017_keeps_its_edition() {
+        let mut kit = Kit::opened().with_edition(Edition::Meldcode2017);
+        prepare_weighing(&mut kit);
+        kit.ok(COORDINATOR, assessment_2017(Answer::Yes));
+        // The school moves to the 2019 framework; this dossier goes on under 2017.
+        kit.policy.edition = Edition::Afwegingskader2019;
+        assert_eq!(
+            outcome(&mut kit, assessment_2017(Answer::No)),
+            AssessmentOutcome::ReportRequired
+        );
+        assert_eq!(
+            kit.refused(COORDINATOR, assessment_2019(Answer::Yes, None, None))
+                .1,
+            "edition_mismatch"
+        );
+        // A new dossier weighs in 2019.
+        let mut fresh = Kit::opened();
+        prepare_weighing(&mut fresh);
+        assert_eq!(
+            fresh.refused(COORDINATOR, assessment_2017(Answer::Yes)).1,
+            "edition_mismatch"
+        );
+    }
+
+    #[test]
+    fn r10_disclosure_by_the_child_is_a_reason_to_report_in_2019() {
+        let mut kit = Kit::opened();
+        prepare_weighing(&mut kit);
+        kit.ok(TEACHER, disclosure(&kit));
+        let events = kit.ok(
+            COORDINATOR,
+            assessment_2019(Answer::No, Some(true), Some(true)),
+        );
+        let EventPayload::AssessmentRecorded(a) = &events[0].payload else {
+            panic!("expected an assessment")
+        };
+        assert_eq!(a.outcome, AssessmentOutcome::ReportRequired);
+        assert_eq!(a.basis.disclosures, 1);
+    }
+
+    #[test]
+    fn r10_risk_instrument_is_recorded_with_name_and_outcome() {
+        let mut kit = Kit::opened();
+        prepare_weighing(&mut kit);
+        let crate::Command::RecordAssessment { assessment, .. } =
+            assessment_2019(Answer::Yes, None, None)
+        else {
+            unreachable!()
+        };
+        let with = |name: &str| crate::Command::RecordAssessment {
+            assessment: assessment.clone(),
+            instrument: Some(RiskInstrument {
+                name: name.into(),
+                outcome: "Verhoogd risico".into(),
+            }),
+        };
+        assert_eq!(
+            kit.refused(COORDINATOR, with(" ")).1,
+            "instrument_name_required"
+        );
+        let events = kit.ok(COORDINATOR, with("LIRIK"));
+        let EventPayload::AssessmentRecorded(a) = &events[0].payload else {
+            panic!("expected an assessment")
+        };
+        assert_eq!(
+            a.instrument.as_ref().map(|i| i.name.as_str()),
+            Some("LIRIK")
+        );
+    }
+
+    #[test]
+    fn r10_help_that_failed_means_report_in_both_editions() {
+        for edition in [Edition::Afwegingskader2019, Edition::Meldcode2017] {
+            let mut kit = Kit::opened().with_edition(edition);
+            prepare_weighing(&mut kit);
+            let helpable = match edition {
+                Edition::Afwegingskader2019 => assessment_2019(Answer::No, Some(true), Some(true)),
+                Edition::Meldcode2017 => assessment_2017(Answer::Yes),
+            };
+            kit.ok(COORDINATOR, helpable.clone());
+            kit.ok(COORDINATOR, decision(false, true));
+            let d = kit.today() + chrono::Duration::days(14);
+            let plan = kit.ok(COORDINATOR, help_plan(vec![d], d))[0].id;
+            kit.ok(TEACHER, review(plan, kit.now, HelpEffect::Improving));
+            kit.ok(COORDINATOR, end_help_plan(plan, false));
+            assert_eq!(
+                outcome(&mut kit, helpable),
+                AssessmentOutcome::ReportRequired,
+                "{edition:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn r10_a_required_report_stands_until_it_is_made() {
+        let mut kit = Kit::opened();
+        prepare_weighing(&mut kit);
+        assert_eq!(
+            outcome(&mut kit, assessment_2019(Answer::Yes, None, None)),
+            AssessmentOutcome::ReportRequired
+        );
+        assert_eq!(
+            outcome(
+                &mut kit,
+                assessment_2019(Answer::No, Some(true), Some(true))
+            ),
+            AssessmentOutcome::ReportRequired
+        );
+        kit.ok(COORDINATOR, decision(true, true));
+        kit.ok(COORDINATOR, discussion());
+        kit.ok(COORDINATOR, report());
+        assert_eq!(
+            outcome(
+                &mut kit,
+                assessment_2019(Answer::No, Some(true), Some(true))
+            ),
+            AssessmentOutcome::HelpPossible
         );
     }
 }

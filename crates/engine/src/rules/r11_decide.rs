@@ -19,6 +19,13 @@ pub(crate) fn check_decision(state: &CaseState, input: &DecisionInput) -> Result
             "Een besluit volgt op de weging (stap 4). Leg eerst de weging vast.",
         ));
     };
+    if state.help_failure_unweighed().is_some() {
+        return Err(Violation::new(
+            r11,
+            "weigh_again_first",
+            "De hulp bracht geen blijvende veiligheid, of het gaat slechter na de melding. Weeg eerst opnieuw (stap 4); dan volgt het besluit, en melden is dan nodig.",
+        ));
+    }
     match assessment.data.outcome {
         AssessmentOutcome::NoSuspicion => {
             return Err(Violation::new(
@@ -173,8 +180,14 @@ pub(crate) fn check_help_plan_end(
 pub(crate) fn check_report_route(state: &CaseState) -> Result<ReportRoute, Violation> {
     if state.emergency_report_pending() {
         Ok(ReportRoute::Emergency)
-    } else if state.current_decision().is_some_and(|d| d.data.report) {
+    } else if state.report_outstanding() {
         Ok(ReportRoute::Steps)
+    } else if state.latest_decision().is_some_and(|d| d.data.report) {
+        Err(Violation::new(
+            RuleId::R11,
+            "already_reported",
+            "De melding bij dit besluit is al gedaan. Is het sindsdien niet beter of slechter, weeg dan opnieuw en besluit of u opnieuw meldt.",
+        ))
     } else {
         Err(Violation::new(
             RuleId::R11,
@@ -195,7 +208,7 @@ mod tests {
     #[test]
     fn r11_decision_without_assessment_is_refused() {
         let mut kit = Kit::opened();
-        kit.ok(TEACHER, signal_own());
+        prepare_weighing(&mut kit);
         assert_eq!(
             kit.refused(COORDINATOR, decision(false, true)),
             (RuleId::R11, "assessment_required".into())
@@ -205,7 +218,7 @@ mod tests {
     #[test]
     fn r11_decision_follows_the_meldnorm() {
         let mut kit = Kit::opened();
-        kit.ok(TEACHER, signal_own());
+        prepare_weighing(&mut kit);
         kit.ok(COORDINATOR, assessment_2019(Answer::Yes, None, None));
         assert_eq!(
             kit.refused(COORDINATOR, decision(false, true)).1,
@@ -217,7 +230,7 @@ mod tests {
     #[test]
     fn r11_no_decision_when_no_suspicion_remains() {
         let mut kit = Kit::opened();
-        kit.ok(TEACHER, signal_own());
+        prepare_weighing(&mut kit);
         kit.ok(COORDINATOR, assessment_no_suspicion());
         assert_eq!(
             kit.refused(COORDINATOR, decision(false, true)).1,
@@ -228,7 +241,7 @@ mod tests {
     #[test]
     fn r11_not_reporting_needs_reasoning() {
         let mut kit = Kit::opened();
-        kit.ok(TEACHER, signal_own());
+        prepare_weighing(&mut kit);
         kit.ok(
             COORDINATOR,
             assessment_2019(Answer::No, Some(true), Some(true)),
@@ -266,9 +279,7 @@ mod tests {
     #[test]
     fn r11_overdue_review_is_prompted_and_continuing_concerns_prompt_a_report() {
         let mut kit = Kit::opened();
-        kit.ok(TEACHER, signal_own());
-        kit.ok(COORDINATOR, advice());
-        kit.ok(TEACHER, conversation());
+        prepare_weighing(&mut kit);
         kit.ok(
             COORDINATOR,
             assessment_2019(Answer::No, Some(true), Some(true)),
@@ -278,8 +289,11 @@ mod tests {
         let plan = kit.ok(COORDINATOR, help_plan(vec![review_day], review_day))[0].id;
         kit.advance(Duration::days(15));
         let overdue = next_actions(&kit.state, kit.policy, kit.now);
-        assert_eq!(overdue[0].code, "review_help");
-        assert!(overdue[0].overdue);
+        let review_due = overdue
+            .iter()
+            .find(|a| a.code == "review_help")
+            .expect("review prompted");
+        assert!(review_due.overdue);
         kit.ok(TEACHER, review(plan, kit.now, HelpEffect::ConcernsContinue));
         let actions = next_actions(&kit.state, kit.policy, kit.now);
         assert!(actions.iter().any(|a| a.code == "report_after_all"));
@@ -288,7 +302,7 @@ mod tests {
     #[test]
     fn r11_help_plan_cannot_end_without_a_review() {
         let mut kit = Kit::opened();
-        kit.ok(TEACHER, signal_own());
+        prepare_weighing(&mut kit);
         kit.ok(
             COORDINATOR,
             assessment_2019(Answer::No, Some(true), Some(true)),
@@ -307,9 +321,37 @@ mod tests {
     #[test]
     fn r11_deciding_is_the_coordinators() {
         let mut kit = Kit::opened();
-        kit.ok(TEACHER, signal_own());
+        prepare_weighing(&mut kit);
         kit.ok(COORDINATOR, assessment_2019(Answer::Yes, None, None));
         assert_eq!(kit.refused(TEACHER, decision(true, false)).0, RuleId::R14);
         assert_eq!(kit.refused(DIRECTOR, decision(true, false)).0, RuleId::R14);
+    }
+
+    #[test]
+    fn r11_after_help_failed_a_new_decision_needs_a_new_weighing() {
+        let mut kit = help_decided();
+        let d = kit.today() + Duration::days(14);
+        let plan = kit.ok(COORDINATOR, help_plan(vec![d], d))[0].id;
+        kit.ok(TEACHER, review(plan, kit.now, HelpEffect::ConcernsContinue));
+        assert_eq!(
+            kit.refused(COORDINATOR, decision(false, true)),
+            (RuleId::R11, "weigh_again_first".into())
+        );
+        kit.ok(
+            COORDINATOR,
+            assessment_2019(Answer::No, Some(true), Some(true)),
+        );
+        // The running plan's prompts stay beside the new outcome's.
+        let codes: Vec<String> = next_actions(&kit.state, kit.policy, kit.now)
+            .into_iter()
+            .map(|a| a.code)
+            .collect();
+        assert!(codes.contains(&"decide_report".into()), "{codes:?}");
+        assert!(codes.contains(&"share_help_plan".into()), "{codes:?}");
+        assert_eq!(
+            kit.refused(COORDINATOR, decision(false, true)).1,
+            "report_required"
+        );
+        kit.ok(COORDINATOR, decision(true, true));
     }
 }

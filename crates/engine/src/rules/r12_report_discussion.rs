@@ -3,8 +3,9 @@
 //! way around it, and are recorded; in an emergency (R7) the danger is the ground.
 
 use super::check_not_future;
+use super::r00_record::require_full_names;
 use crate::event::ReportRoute;
-use crate::records::{ExceptionStage, ReportDiscussionInput};
+use crate::records::{ExceptionGroundInput, ExceptionStage, ReportDiscussionInput};
 use crate::rule::RuleId;
 use crate::state::CaseState;
 use crate::violation::{require_text, Violation};
@@ -16,27 +17,33 @@ pub(crate) fn check_discussion(
     now: DateTime<Utc>,
 ) -> Result<(), Violation> {
     let r12 = RuleId::R12;
-    if !state.current_decision().is_some_and(|d| d.data.report) && state.emergency.is_none() {
+    if !state.report_outstanding() && !state.emergency_report_pending() {
         return Err(Violation::new(
             r12,
             "decision_required",
             "De melding bespreken volgt op het besluit om te melden.",
         ));
     }
-    if !input.with_parent && !input.with_pupil {
+    if !input.with_parent {
         return Err(Violation::new(
             r12,
-            "participant_required",
-            "Geef aan met wie de melding is besproken: de ouder, de leerling (vanaf 12 jaar) of beiden.",
+            "parent_required",
+            "De melding wordt besproken met de ouder; de leerling kan vanaf 12 jaar aansluiten, maar nooit in plaats van de ouder. Kan het gesprek met de ouder niet, leg dan de reden vast.",
         ));
     }
-    if input.participants.iter().all(|p| p.trim().is_empty()) {
+    let too_young = state
+        .pupil
+        .as_ref()
+        .and_then(|p| p.age_on(input.held_at.date_naive()))
+        .is_some_and(|age| age < 12);
+    if input.with_pupil && too_young {
         return Err(Violation::new(
             r12,
-            "participant_required",
-            "Vul de namen in van wie bij het gesprek waren.",
+            "pupil_under_twelve",
+            "De melding bespreekt u met de leerling vanaf 12 jaar; deze leerling is jonger.",
         ));
     }
+    require_full_names(&input.participants, "wie bij het gesprek waren")?;
     require_text(
         &input.explanation,
         r12,
@@ -82,14 +89,9 @@ pub(crate) fn check_discussed_or_ground(
     state: &CaseState,
     route: ReportRoute,
 ) -> Result<(), Violation> {
-    let since_decision = state.current_decision().map_or(0, |d| d.seq);
-    let discussed = state
-        .report_discussions
-        .iter()
-        .any(|d| d.seq > since_decision);
     if route == ReportRoute::Emergency
-        || discussed
-        || state.ground_for(ExceptionStage::ReportDiscussion).is_some()
+        || state.report_discussed()
+        || state.report_discussion_ground().is_some()
     {
         return Ok(());
     }
@@ -100,6 +102,22 @@ pub(crate) fn check_discussed_or_ground(
     ))
 }
 
+/// The R12 ground is about one report: it is recorded after the decision to report and holds
+/// for that report only.
+pub(crate) fn check_ground_follows_decision(
+    state: &CaseState,
+    input: &ExceptionGroundInput,
+) -> Result<(), Violation> {
+    if input.stage == ExceptionStage::ReportDiscussion && !state.report_outstanding() {
+        return Err(Violation::new(
+            RuleId::R12,
+            "decision_required",
+            "De reden om de melding niet vooraf te bespreken hoort bij een besluit om te melden dat nog niet is uitgevoerd. Leg eerst dat besluit vast.",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::next_actions::next_actions;
@@ -108,9 +126,7 @@ mod tests {
     use crate::{Command, RuleId};
 
     fn decided(kit: &mut Kit) {
-        kit.ok(TEACHER, signal_own());
-        kit.ok(COORDINATOR, advice());
-        kit.ok(TEACHER, conversation());
+        prepare_weighing(kit);
         kit.ok(COORDINATOR, assessment_2019(Answer::Yes, None, None));
         kit.ok(COORDINATOR, decision(true, false));
     }
@@ -182,5 +198,56 @@ mod tests {
             .find(|a| a.code == "discuss_report")
             .expect("discussion prompted");
         assert!(discuss.text.contains("leerling"));
+    }
+
+    #[test]
+    fn r12_pupil_joins_from_twelve_but_never_instead_of_the_parent() {
+        let mut kit = Kit::opened();
+        decided(&mut kit);
+        let Command::RecordReportDiscussion(mut d) = discussion() else {
+            unreachable!()
+        };
+        d.with_parent = false;
+        d.with_pupil = true;
+        assert_eq!(
+            kit.refused(COORDINATOR, Command::RecordReportDiscussion(d.clone()))
+                .1,
+            "parent_required"
+        );
+        d.with_parent = true;
+        assert_eq!(
+            kit.refused(COORDINATOR, Command::RecordReportDiscussion(d))
+                .1,
+            "pupil_under_twelve",
+            "Sanne is eight"
+        );
+    }
+
+    #[test]
+    fn r12_ground_is_recorded_after_the_decision_and_holds_for_that_report_only() {
+        let mut kit = Kit::opened();
+        prepare_weighing(&mut kit);
+        let skip = ground(
+            ExceptionStage::ReportDiscussion,
+            ExceptionGround::SafetyAtStake,
+        );
+        assert_eq!(
+            kit.refused(COORDINATOR, skip.clone()),
+            (RuleId::R12, "decision_required".into())
+        );
+        kit.ok(COORDINATOR, assessment_2019(Answer::Yes, None, None));
+        kit.ok(COORDINATOR, decision(true, true));
+        kit.ok(COORDINATOR, skip);
+        kit.ok(COORDINATOR, report());
+        // Later, help fails and a new decision to report is taken: the old ground is spent.
+        let d = kit.today() + chrono::Duration::days(14);
+        let plan = kit.ok(COORDINATOR, help_plan(vec![d], d))[0].id;
+        kit.ok(TEACHER, review(plan, kit.now, HelpEffect::ConcernsContinue));
+        kit.ok(COORDINATOR, assessment_2019(Answer::Yes, None, None));
+        kit.ok(COORDINATOR, decision(true, false));
+        assert_eq!(
+            kit.refused(COORDINATOR, report()),
+            (RuleId::R12, "report_discussion_or_ground_required".into())
+        );
     }
 }

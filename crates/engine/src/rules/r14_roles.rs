@@ -13,7 +13,7 @@ use crate::violation::Violation;
 
 /// Commands reserved for the case lead: the coordinator, or the board in a staff case. By kind,
 /// so that the app can show each person only the actions open to them.
-const LEAD_ONLY: [&str; 11] = [
+const LEAD_ONLY: [&str; 18] = [
     "consider_risk_index",
     "record_exception_ground",
     "record_assessment",
@@ -25,6 +25,20 @@ const LEAD_ONLY: [&str; 11] = [
     "involve_colleague",
     "close_case",
     "make_report",
+    "inform_parents_of_staff_case",
+    "inform_suspected_staff",
+    "record_police_report_decision",
+    "record_other_cause",
+    "record_advice_skipped",
+    "inform_parents_of_report",
+    "record_evaluation",
+];
+
+/// The board's steps of the staff route (WPO art. 4a): offered in a staff case only.
+const STAFF_ROUTE: [&str; 3] = [
+    "inform_parents_of_staff_case",
+    "inform_suspected_staff",
+    "record_police_report_decision",
 ];
 
 fn lead_only(state: &CaseState, kind: &str) -> bool {
@@ -46,6 +60,7 @@ pub fn permitted_commands(state: &CaseState, actor: Actor) -> Vec<&'static str> 
         .into_iter()
         .filter(|kind| *kind != "open_case")
         .filter(|kind| !lead_only(state, kind) || actor.role == state.lead_role())
+        .filter(|kind| state.is_staff_case() || !STAFF_ROUTE.contains(kind))
         .collect()
 }
 
@@ -130,8 +145,8 @@ mod tests {
             .map(|v| v.split('`').next().unwrap_or(v))
             .collect();
         assert_eq!(variants, Command::KINDS.to_vec());
-        for kind in super::LEAD_ONLY {
-            assert!(Command::KINDS.contains(&kind), "{kind}");
+        for kind in super::LEAD_ONLY.iter().chain(&super::STAFF_ROUTE) {
+            assert!(Command::KINDS.contains(kind), "{kind}");
         }
     }
 
@@ -146,8 +161,7 @@ mod tests {
     #[test]
     fn r14_teacher_cannot_weigh_decide_or_report() {
         let mut kit = Kit::opened();
-        kit.ok(TEACHER, signal_own());
-        kit.ok(TEACHER, conversation());
+        prepare_weighing(&mut kit);
         assert_eq!(
             kit.refused(
                 TEACHER,

@@ -1,5 +1,6 @@
 // Case views for the mock backend: events kept in memory, with the engine's role split (R14)
-// and a plain check for empty required text, so the screens can be walked without the core.
+// and the board's route offered only in a staff case (R2), and a plain check for empty
+// required text, so the screens can be walked without the core.
 import { BackendError } from './backend';
 import type { CaseView } from '../bindings/CaseView';
 import type { Command } from '../bindings/Command';
@@ -9,6 +10,7 @@ import type { Role } from '../bindings/Role';
 import type { CaseListItem } from '../bindings/CaseListItem';
 import type { User } from '../bindings/User';
 
+// As crates/engine/src/rules/r14_roles.rs LEAD_ONLY and STAFF_ROUTE.
 const LEAD_ONLY = new Set([
   'consider_risk_index',
   'record_exception_ground',
@@ -21,18 +23,30 @@ const LEAD_ONLY = new Set([
   'involve_colleague',
   'close_case',
   'make_report',
+  'inform_parents_of_staff_case',
+  'inform_suspected_staff',
+  'record_police_report_decision',
+  'record_other_cause',
+  'record_advice_skipped',
+  'inform_parents_of_report',
+  'record_evaluation',
 ]);
+const STAFF_ROUTE = new Set(['inform_parents_of_staff_case', 'inform_suspected_staff', 'record_police_report_decision']);
 
+/** As crates/engine/src/command.rs KINDS, without `open_case`. */
 export const COMMAND_KINDS = [
   'record_signal', 'involve_colleague', 'raise_urgent_flag', 'suspect_staff', 'record_board_informed',
   'declare_emergency', 'record_emergency_call', 'record_consultation', 'request_advice', 'record_consent',
   'consider_risk_index', 'record_parent_conversation', 'record_exception_ground', 'record_assessment',
   'record_decision', 'start_help_plan', 'review_help', 'end_help_plan', 'record_report_discussion',
   'make_report', 'record_follow_up', 'correct_record', 'close_case',
+  'record_child_conversation', 'record_disclosure', 'inform_parents_of_staff_case', 'inform_suspected_staff',
+  'record_police_report_decision', 'record_other_cause', 'record_advice_skipped', 'record_care_team_intake',
+  'share_help_plan', 'check_help_reached', 'inform_parents_of_report', 'record_evaluation',
 ];
 
 /** The event each command records (its payload in the mock is the command's own fields). */
-const EVENT_OF: Record<string, string> = {
+export const EVENT_OF: Record<string, string> = {
   record_signal: 'signal_recorded',
   involve_colleague: 'colleague_involved',
   raise_urgent_flag: 'urgent_flag_raised',
@@ -56,6 +70,18 @@ const EVENT_OF: Record<string, string> = {
   record_follow_up: 'follow_up_recorded',
   correct_record: 'record_corrected',
   close_case: 'case_closed',
+  record_child_conversation: 'child_conversation_recorded',
+  record_disclosure: 'disclosure_recorded',
+  inform_parents_of_staff_case: 'staff_case_parents_informed',
+  inform_suspected_staff: 'suspected_staff_informed',
+  record_police_report_decision: 'police_report_decided',
+  record_other_cause: 'other_cause_recorded',
+  record_advice_skipped: 'advice_skipped',
+  record_care_team_intake: 'care_team_intake_held',
+  share_help_plan: 'help_plan_shared',
+  check_help_reached: 'help_reach_checked',
+  inform_parents_of_report: 'parents_informed_of_report',
+  record_evaluation: 'case_evaluated',
 };
 
 const OPTIONAL = new Set(['advice', 'reference', 'note', 'interpretation', 'objections_weighed', 'from_others', 'vt_reference', 'context_detail', 'child_words']);
@@ -110,13 +136,25 @@ export function openedCase(item: CaseListItem, author: User, at: Date): MockCase
   return { item, events: [opened, signal] };
 }
 
+/** Makes `c` a staff case: a staff member (not on this device) suspected, and the board told,
+ * so the board leads it (R2). */
+export function makeStaffCase(c: MockCase, coordinator: User, boardMember: string, at: Date): void {
+  c.events.push(
+    envelope(c.item.case_id, coordinator, { type: 'staff_suspected', staff_user: eventId(), staff_name: 'Ruud Kok', note: 'Het kind noemde de gymleraar.' }, at),
+    envelope(c.item.case_id, coordinator, { type: 'board_informed', informed_at: at.toISOString(), board_member: boardMember, how: 'telefonisch' }, at),
+  );
+  c.item.flags = ['staff_suspected'];
+}
+
+const isStaffCase = (c: MockCase) => c.events.some((e) => e.payload.type === 'staff_suspected');
+
 function leadRole(c: MockCase): Role {
-  return c.events.some((e) => e.payload.type === 'staff_suspected') ? 'board' : 'coordinator';
+  return isStaffCase(c) ? 'board' : 'coordinator';
 }
 
 export function permitted(c: MockCase, me: User): string[] {
   if (c.events.some((e) => e.payload.type === 'case_closed')) return [];
-  return COMMAND_KINDS.filter((k) => !LEAD_ONLY.has(k) || me.role === leadRole(c));
+  return COMMAND_KINDS.filter((k) => !LEAD_ONLY.has(k) || me.role === leadRole(c)).filter((k) => isStaffCase(c) || !STAFF_ROUTE.has(k));
 }
 
 export function view(c: MockCase, me: User, people: User[]): CaseView {
@@ -159,7 +197,8 @@ export function record(c: MockCase, me: User, command: Command): void {
   if (!permitted(c, me).includes(command.type)) {
     throw new BackendError({ code: 'rule_violation', message: 'Deze stap is voor de intern begeleider. (R14)' });
   }
-  const missing = emptyRequired(command);
+  // The child's words are optional in a conversation, never in a disclosure (R1).
+  const missing = command.type === 'record_disclosure' && !command.child_words.trim() ? 'child_words' : emptyRequired(command);
   if (missing) {
     throw new BackendError({ code: 'rule_violation', message: `Vul dit in: ${missing}. (R0)` });
   }

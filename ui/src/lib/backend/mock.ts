@@ -9,7 +9,7 @@ import type { SchoolProfile } from '../bindings/SchoolProfile';
 import type { SignalCatalogue } from '../bindings/SignalCatalogue';
 import type { User } from '../bindings/User';
 import type { CaptureRequest } from '../bindings/CaptureRequest';
-import { openedCase, record as recordOn, view as viewOf, type MockCase } from './mock-cases';
+import { makeStaffCase, openedCase, record as recordOn, view as viewOf, type MockCase } from './mock-cases';
 import { pinIsStrong } from '../pin';
 import catalogueData from './mock-data/catalogue.json';
 import profileData from './mock-data/profile.json';
@@ -52,7 +52,8 @@ export interface MockBackend extends Backend {
   fireLocked(): void;
 }
 
-/** `seeded`: a set-up school with a coordinator, a teacher and two cases (one overdue). */
+/** `seeded`: a set-up school with a coordinator, a teacher, a board member and three cases (one
+ * overdue, one about a staff member, which the board leads). */
 export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
   const listeners = new Set<() => void>();
   const state: MockState = {
@@ -70,12 +71,15 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     state.users.push(
       { id: id(), full_name: 'Anouk Jansen', role: 'coordinator', pin: '482913' },
       { id: id(), full_name: 'Pieter de Vries', role: 'teacher', pin: '735142' },
+      { id: id(), full_name: 'Karin Smit', role: 'board', pin: '604918' },
     );
     state.cases.push(
       seededCase('Sanne Bakker', 'groep 5', 'consultation', '2026-11-20', true),
       seededCase('Daan Visser', 'groep 3', 'signals', null, false),
+      seededCase('Mila de Jong', 'groep 6', 'signals', null, false),
     );
     for (const c of state.cases) state.records.set(c.case_id, openedCase(c, state.users[1], new Date('2026-11-16T08:25:00')));
+    makeStaffCase(caseOfSeed(state, 'Mila de Jong'), state.users[0], 'Karin Smit', new Date('2026-11-17T09:00:00'));
   }
   const caseOf = (caseId: string): MockCase =>
     state.records.get(caseId) ?? fail('not_found', 'Dossier niet gevonden.');
@@ -251,6 +255,11 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     },
   };
   return backend;
+}
+
+function caseOfSeed(state: MockState, name: string): MockCase {
+  const item = state.cases.find((c) => c.pupil_name === name)!;
+  return state.records.get(item.case_id)!;
 }
 
 function seededCase(

@@ -2,5 +2,6 @@
 import type { AssessmentBasis } from "./AssessmentBasis";
 import type { AssessmentInput } from "./AssessmentInput";
 import type { AssessmentOutcome } from "./AssessmentOutcome";
+import type { RiskInstrument } from "./RiskInstrument";
 
-export type AssessmentRecord = { assessment: AssessmentInput, basis: AssessmentBasis, outcome: AssessmentOutcome, };
+export type AssessmentRecord = { assessment: AssessmentInput, basis: AssessmentBasis, outcome: AssessmentOutcome, instrument?: RiskInstrument | null, };

@@ -31,6 +31,10 @@ record: string, signatures: Array<Signature>,
  */
 other_cause_found: boolean, 
 /**
+ * The other cause, named, when one was found.
+ */
+other_cause?: string | null, 
+/**
  * The conversation raised a suspicion of FGM or honour-related violence.
  */
 urgent_suspicion?: UrgentKind | null, };

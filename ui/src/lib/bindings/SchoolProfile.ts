@@ -7,4 +7,12 @@ import type { Edition } from "./Edition";
  * storage and the UI; a file written by a person goes through [`SchoolProfile::from_json`],
  * which reads the simpler file format and checks it.
  */
-export type SchoolProfile = { school_name: string, town: string, edition: Edition, report_on_doubt: boolean, contacts: Array<Contact>, };
+export type SchoolProfile = { school_name: string, town: string, edition: Edition, report_on_doubt: boolean, 
+/**
+ * Working days from the first signal by which step 2 (consultation) is due.
+ */
+consult_within_working_days: number, 
+/**
+ * Working days from the first signal by which step 4 (weighing) is due.
+ */
+weigh_within_working_days: number, contacts: Array<Contact>, };

@@ -1,6 +1,7 @@
-// Every guided form of the case screen, in the order of the code's steps.
+// Every guided form of the case screen. The main route's forms are here, in the order of the
+// code's steps; the records around them are in the catalog-* files, by concern.
+import type { CaseOutcome } from '../bindings/CaseOutcome';
 import type { Command } from '../bindings/Command';
-import type { Envelope } from '../bindings/Envelope';
 import {
   bool,
   choice,
@@ -15,10 +16,14 @@ import {
   type FormContext,
   type FormSpec,
   type ObjectionValue,
-  type Option,
   type SignatureValue,
   type Values,
 } from './spec';
+import { colleagues, day, helpPlans, isStaffCase, yesNo } from './options';
+import { conversationSigners } from './signers';
+import { CHILD_FORMS } from './catalog-child';
+import { STAFF_ROUTE_FORMS } from './catalog-staff-route';
+import { FOLLOW_THROUGH_FORMS } from './catalog-follow-through';
 
 const PARTNERS = [
   'coordinator',
@@ -33,30 +38,21 @@ const PARTNERS = [
 ] as const;
 const SCOPES = ['care_team', 'youth_health_care', 'youth_and_family_centre', 'other_external_experts'] as const;
 const URGENT = ['female_genital_mutilation', 'honour_related_violence'] as const;
+const OUTCOMES = ['unfounded', 'other_cause_found', 'help_in_place', 'reported_and_handed_over'] as const;
 
-const day = (iso: string) => iso.slice(0, 10);
-
-function eventsOf(ctx: FormContext, type: string): Envelope[] {
-  return ctx.view.events.filter((e) => e.payload.type === type);
+/** The risk-assessment instrument, when the school used one: both fields empty means none. */
+function instrument(v: Values): { name: string; outcome: string } | null {
+  const name = str(v, 'instrument_name');
+  const outcome = str(v, 'instrument_outcome');
+  return name || outcome ? { name, outcome } : null;
 }
 
-function helpPlans(ctx: FormContext): Option[] {
-  return eventsOf(ctx, 'help_plan_started').map((e) => ({
-    value: e.id,
-    label: `${day(e.occurred_at)}: ${'description' in e.payload ? String(e.payload.description).slice(0, 60) : ''}`,
-    literal: true,
-  }));
-}
+const instrumentFields = [
+  { name: 'instrument_name', type: 'text', optional: true },
+  { name: 'instrument_outcome', type: 'textarea', optional: true },
+] as const;
 
-function colleagues(ctx: FormContext): Option[] {
-  return ctx.users
-    .filter((u) => u.id !== ctx.me.id)
-    .map((u) => ({ value: u.id, label: u.full_name, literal: true }));
-}
-
-const yesNo = options('value', ['yes', 'no']);
-
-export const FORMS: FormSpec[] = [
+const MAIN_FORMS: FormSpec[] = [
   {
     kind: 'record_consultation',
     fields: () => [
@@ -119,9 +115,20 @@ export const FORMS: FormSpec[] = [
     kind: 'consider_risk_index',
     fields: () => [
       { name: 'choice', type: 'radio', options: options('value.risk_index', ['registered', 'not_registered', 'school_not_connected']) },
+      { name: 'registered_on', type: 'date', showIf: (v) => v.choice === 'registered' },
+      { name: 'follow_up_on', type: 'date', optional: true, showIf: (v) => v.choice === 'registered' },
       { name: 'reasoning', type: 'textarea' },
     ],
-    build: (v) => ({ type: 'consider_risk_index', choice: choice(v, 'choice'), reasoning: str(v, 'reasoning') }),
+    build: (v) => {
+      const registered = choice(v, 'choice') === 'registered';
+      return {
+        type: 'consider_risk_index',
+        choice: choice(v, 'choice'),
+        reasoning: str(v, 'reasoning'),
+        registered_on: registered ? date(v, 'registered_on') : null,
+        follow_up_on: registered ? optDate(v, 'follow_up_on') : null,
+      };
+    },
   },
   {
     kind: 'record_parent_conversation',
@@ -135,8 +142,9 @@ export const FORMS: FormSpec[] = [
       { name: 'interpretation', type: 'textarea', optional: true },
       { name: 'record', type: 'textarea' },
       { name: 'other_cause_found', type: 'checkbox' },
+      { name: 'other_cause', type: 'textarea', showIf: (v) => v.other_cause_found === true },
       { name: 'urgent_suspicion', type: 'select', optional: true, options: options('value.urgent', URGENT) },
-      { name: 'signatures', type: 'signatures' },
+      { name: 'signatures', type: 'signatures', signers: conversationSigners },
     ],
     build: (v) => ({
       type: 'record_parent_conversation',
@@ -149,13 +157,17 @@ export const FORMS: FormSpec[] = [
       interpretation: opt(v, 'interpretation'),
       record: str(v, 'record'),
       other_cause_found: bool(v, 'other_cause_found'),
+      other_cause: bool(v, 'other_cause_found') ? opt(v, 'other_cause') : null,
       urgent_suspicion: (opt(v, 'urgent_suspicion') as (typeof URGENT)[number] | null) ?? null,
-      signatures: ((v.signatures as SignatureValue[]) ?? []).map((s) => ({
-        signer_name: s.signer_name.trim(),
-        signer_role: s.signer_role.trim(),
-        drawing: s.drawing || null,
-        not_signed_reason: s.drawing ? null : s.not_signed_reason.trim() || null,
-      })),
+      signatures: ((v.signatures as SignatureValue[]) ?? [])
+        // A slot added by hand and left empty is not a signature.
+        .filter((s) => !s.extra || s.signer_name.trim() || s.drawing || s.not_signed_reason.trim())
+        .map((s) => ({
+          signer_name: s.signer_name.trim(),
+          signer_role: s.signer_role.trim(),
+          drawing: s.drawing || null,
+          not_signed_reason: s.drawing ? null : s.not_signed_reason.trim() || null,
+        })),
     }),
   },
   {
@@ -235,12 +247,13 @@ export const FORMS: FormSpec[] = [
   {
     kind: 'record_assessment',
     fields: (ctx) =>
-      ctx.profile.edition === 'meldcode2017'
+      caseEdition(ctx) === 'meldcode2017'
         ? [
             { name: 'risk', type: 'radio', options: options('value.risk', ['low', 'moderate', 'high']) },
             { name: 'nature', type: 'textarea' },
             { name: 'severity', type: 'textarea' },
             { name: 'can_protect', type: 'radio', options: options('value', ['yes', 'no', 'doubt']) },
+            ...instrumentFields,
             { name: 'reasoning', type: 'textarea' },
           ]
         : [
@@ -248,10 +261,11 @@ export const FORMS: FormSpec[] = [
             { name: 'q2_unsafety', type: 'radio', options: options('value', ['yes', 'no', 'doubt']), showIf: (v) => v.q1_suspicion === 'yes' },
             { name: 'q3_help_possible', type: 'radio', options: yesNo, showIf: (v) => v.q1_suspicion === 'yes' && v.q2_unsafety === 'no' },
             { name: 'q4_help_accepted', type: 'radio', options: yesNo, showIf: (v) => v.q3_help_possible === 'yes' && v.q2_unsafety === 'no' },
+            ...instrumentFields,
             { name: 'reasoning', type: 'textarea' },
           ],
     build: (v, ctx): Command => {
-      if (ctx.profile.edition === 'meldcode2017') {
+      if (caseEdition(ctx) === 'meldcode2017') {
         return {
           type: 'record_assessment',
           assessment: {
@@ -262,6 +276,7 @@ export const FORMS: FormSpec[] = [
             can_protect: choice(v, 'can_protect'),
             reasoning: str(v, 'reasoning'),
           },
+          instrument: instrument(v),
         };
       }
       const yes = (name: string) => (str(v, name) ? str(v, name) === 'yes' : null);
@@ -278,6 +293,7 @@ export const FORMS: FormSpec[] = [
           q4_help_accepted: q3 === true ? yes('q4_help_accepted') : null,
           reasoning: str(v, 'reasoning'),
         },
+        instrument: instrument(v),
       };
     },
   },
@@ -351,7 +367,8 @@ export const FORMS: FormSpec[] = [
     kind: 'record_report_discussion',
     fields: () => [
       { name: 'held_at', type: 'datetime' },
-      { name: 'with_parent', type: 'checkbox' },
+      // The parent always takes part (R12); the pupil of 12 or older may join, never instead.
+      { name: 'with_parent', type: 'checkbox', initial: true },
       { name: 'with_pupil', type: 'checkbox' },
       { name: 'participants', type: 'names' },
       { name: 'explanation', type: 'textarea' },
@@ -438,12 +455,35 @@ export const FORMS: FormSpec[] = [
   {
     kind: 'close_case',
     fields: () => [
-      { name: 'outcome', type: 'radio', options: options('value.outcome', ['unfounded', 'other_cause_found', 'help_in_place', 'reported_and_handed_over']) },
+      {
+        name: 'outcome',
+        type: 'radio',
+        options: (ctx) => options('value.outcome', isStaffCase(ctx) ? [...OUTCOMES, 'staff_route_completed'] : OUTCOMES)(),
+      },
       { name: 'reasoning', type: 'textarea' },
+      { name: 'no_vt_answer_reason', type: 'textarea', optional: true, showIf: (v) => v.outcome === 'reported_and_handed_over' },
     ],
-    build: (v) => ({ type: 'close_case', outcome: choice(v, 'outcome'), reasoning: str(v, 'reasoning') }),
+    build: (v) => {
+      const outcome = choice<CaseOutcome>(v, 'outcome');
+      return {
+        type: 'close_case',
+        outcome,
+        reasoning: str(v, 'reasoning'),
+        no_vt_answer_reason: outcome === 'reported_and_handed_over' ? opt(v, 'no_vt_answer_reason') : null,
+      };
+    },
   },
 ];
+
+/** The edition this dossier weighs in: that of its first weighing (a dossier started under the
+ * 2017 code keeps it, as the engine does), otherwise the school's. */
+export function caseEdition(ctx: FormContext): 'meldcode2017' | 'afwegingskader2019' {
+  const first = ctx.view.events.find((e) => e.payload.type === 'assessment_recorded');
+  if (first && first.payload.type === 'assessment_recorded') return first.payload.assessment.edition;
+  return ctx.profile.edition;
+}
+
+export const FORMS: FormSpec[] = [...MAIN_FORMS, ...CHILD_FORMS, ...STAFF_ROUTE_FORMS, ...FOLLOW_THROUGH_FORMS];
 
 export function formFor(kind: string): FormSpec | undefined {
   return FORMS.find((f) => f.kind === kind);

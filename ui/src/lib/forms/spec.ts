@@ -45,6 +45,16 @@ export interface Field {
   optional?: boolean;
   options?: (ctx: FormContext) => Option[];
   showIf?: (v: Values) => boolean;
+  /** What the field starts with, when not the type's empty value (e.g. the user's own name). */
+  initial?: string | boolean | ((ctx: FormContext) => string);
+  /** For a `signatures` field: who must sign, from the names entered in the form (R8). */
+  signers?: (v: Values, ctx: FormContext) => SignerSeed[];
+}
+
+/** A person who must sign, with a role as typed after a comma or as an i18n key. */
+export interface SignerSeed {
+  name: string;
+  role: { text: string } | { key: string };
 }
 
 export interface FormSpec {
@@ -59,6 +69,8 @@ export interface SignatureValue {
   signer_role: string;
   drawing: string | null;
   not_signed_reason: string;
+  /** Added by hand, not one of the people present named in the form. */
+  extra?: boolean;
 }
 
 export interface ObjectionValue {
@@ -73,9 +85,13 @@ export class FieldProblem extends Error {
   }
 }
 
-export function initialValues(fields: Field[], now: Date): Values {
+export function initialValues(fields: Field[], now: Date, ctx?: FormContext): Values {
   const v: Values = {};
   for (const f of fields) {
+    if (f.initial !== undefined && (typeof f.initial !== 'function' || ctx)) {
+      v[f.name] = typeof f.initial === 'function' ? f.initial(ctx!) : f.initial;
+      continue;
+    }
     switch (f.type) {
       case 'datetime':
         v[f.name] = toLocalInput(now);
@@ -124,10 +140,12 @@ export function dates(v: Values, name: string): string[] {
   return [...list].sort();
 }
 
-/** One name per line (or separated by commas). */
+/** One person per line (or separated by semicolons). A comma does not separate people: what
+ * follows it is the person's function ("Anouk Jansen, intern begeleider"), as the engine reads
+ * names. */
 export function names(v: Values, name: string): string[] {
   return String(v[name] ?? '')
-    .split(/[\n,]/)
+    .split(/[\n;]/)
     .map((s) => s.trim())
     .filter(Boolean);
 }

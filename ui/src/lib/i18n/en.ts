@@ -5,7 +5,7 @@ import type { Dictionary } from './nl';
 export const en: Dictionary = {
   app: { loading: 'One moment…', start_failed: 'Meldcode could not start:' },
   common: { back: 'Back', cancel: 'Cancel', close: 'Close', next: 'Next', remove: 'Remove', save: 'Save' },
-  emergency: { label: 'Call now', call_112: 'Call 112', call_named: 'Call {{name}}' },
+  emergency: { label: 'Call now', call_112: 'Call 112', call_named: 'Call {{name}}', crisis_service: 'Crisis service' },
   privacy: { button: 'Hide screen', dialog: 'Screen hidden', back: 'Tap to continue' },
   nav: { label: 'Menu', home: 'Home', social_map: 'Contacts', settings: 'Settings', lock: 'Lock' },
   role: { teacher: 'teacher', coordinator: 'care coordinator', director: 'head of school', board: 'school board' },

@@ -8,6 +8,7 @@ export const nl = {
     label: 'Direct bellen',
     call_112: 'Bel 112',
     call_named: 'Bel {{name}}',
+    crisis_service: 'Crisisdienst',
   },
   privacy: {
     button: 'Scherm verbergen',

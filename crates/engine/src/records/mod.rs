@@ -5,6 +5,14 @@ use crate::urgent::UrgentKind;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+mod child;
+mod follow_through;
+mod staff_route;
+
+pub use child::*;
+pub use follow_through::*;
+pub use staff_route::*;
+
 /// Who the signals were talked through with (R3).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -42,9 +50,9 @@ impl ConsultPartner {
             Self::YouthHealthCare => Some(ConsentScope::YouthHealthCare),
             Self::CareTeam => Some(ConsentScope::CareTeam),
             Self::YouthAndFamilyCentre => Some(ConsentScope::YouthAndFamilyCentre),
-            Self::ConfidentialInspector | Self::OtherExternalExpert => {
-                Some(ConsentScope::OtherExternalExperts)
-            }
+            Self::OtherExternalExpert => Some(ConsentScope::OtherExternalExperts),
+            // The board's legal duty in a staff case (WPO art. 4a): no parental consent needed.
+            Self::ConfidentialInspector => None,
             _ => None,
         }
     }
@@ -115,6 +123,12 @@ pub enum RiskIndexChoice {
 pub struct RiskIndexInput {
     pub choice: RiskIndexChoice,
     pub reasoning: String,
+    /// The day of registration, when registered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_on: Option<NaiveDate>,
+    /// When to look at the registration again (a match, or ending it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_on: Option<NaiveDate>,
 }
 
 /// One person's signature under a conversation record, drawn on the screen where possible.
@@ -154,6 +168,9 @@ pub struct ParentConversationInput {
     /// The concerns turned out to have another cause (the track may then be closed).
     #[serde(default)]
     pub other_cause_found: bool,
+    /// The other cause, named, when one was found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_cause: Option<String>,
     /// The conversation raised a suspicion of FGM or honour-related violence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urgent_suspicion: Option<UrgentKind>,
@@ -248,6 +265,30 @@ pub enum AssessmentInput {
     Afwegingskader2019(Framework2019),
 }
 
+/// A risk-assessment instrument used in the weighing (seed step 4; primary schools often have
+/// none).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskInstrument {
+    pub name: String,
+    pub outcome: String,
+}
+
+/// What was missing from steps 1–3 when the weighing was made, so the dossier shows it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BasisGap {
+    /// No advice from Veilig Thuis; a reason was recorded instead (R5).
+    VeiligThuisAdvice,
+    /// No parent conversation; an R9 ground was recorded instead.
+    ParentConversation,
+    /// Neither Veilig Thuis nor youth health care was consulted (R10).
+    VtOrYouthHealthConsulted,
+    /// The Verwijsindex was not considered (R6).
+    RiskIndexConsidered,
+}
+
 /// What the weighing rests on, filled in by the engine from the dossier (R10, R4).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -263,6 +304,21 @@ pub struct AssessmentBasis {
     /// Veilig Thuis or youth health care was consulted (R10).
     pub vt_or_youth_health_consulted: bool,
     pub urgent: Vec<UrgentKind>,
+    // The fields below came later: left out when empty, so that events stored before them
+    // serialise exactly as they were (their hashes stay valid).
+    /// Disclosures by the child (a reason to report in the 2019 meldnorm).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub disclosures: u32,
+    /// Help failed since the last weighing: concerns continued, no lasting safety, the family
+    /// did not reach the help, or things got worse after a report. The meldnorm then reports.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub help_failed: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<BasisGap>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// What the weighing means for step 5, derived by the engine (the meldnorm in 2019).
@@ -422,6 +478,8 @@ pub enum CaseOutcome {
     HelpInPlace,
     /// Reported to Veilig Thuis and handed over.
     ReportedAndHandedOver,
+    /// Staff case: the board's route (WPO art. 4a) went to its end.
+    StaffRouteCompleted,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -429,6 +487,9 @@ pub enum CaseOutcome {
 pub struct CloseInput {
     pub outcome: CaseOutcome,
     pub reasoning: String,
+    /// Closing as reported without Veilig Thuis' answer: why it could not be had.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_vt_answer_reason: Option<String>,
 }
 
 /// A school employee is suspected (R2).

@@ -1,0 +1,82 @@
+//! Records the seed asks for around the main steps: why Veilig Thuis was not asked for advice,
+//! another cause found, the care team's intake, the help plan shared with the parents and the
+//! family reaching the help, the parents told after a report, and the evaluation with those
+//! involved.
+
+use crate::ids::EventId;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Why no advice was asked of Veilig Thuis before the weighing (R5: any doubt means asking).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdviceSkippedInput {
+    pub reason: String,
+}
+
+/// The signals turned out to have another cause, named here (R15: the close rests on it).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherCauseInput {
+    pub found_at: DateTime<Utc>,
+    /// The other cause, e.g. "een medische aandoening, bevestigd door de huisarts".
+    pub cause: String,
+    /// How it was found and who confirmed it.
+    pub how_found: String,
+}
+
+/// The intake for a discussion in the care team (ZAT), held by social work or another member.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CareTeamIntakeInput {
+    pub held_at: DateTime<Utc>,
+    /// Full name and function of whoever held the intake.
+    pub intake_by: String,
+    /// Full names of the parent(s) and staff who took part.
+    pub participants: Vec<String>,
+    pub notes: String,
+}
+
+/// The help plan discussed with the parents (seed 5a: "bespreek dit met de ouder").
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelpPlanSharedInput {
+    /// The `HelpPlanStarted` event.
+    pub plan: EventId,
+    pub shared_at: DateTime<Utc>,
+    /// Full names of the parents it was shared with.
+    pub shared_with: Vec<String>,
+    pub reaction: String,
+}
+
+/// Whether the family actually reached the help it was referred to (seed 5a).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelpReachedInput {
+    pub plan: EventId,
+    pub checked_at: DateTime<Utc>,
+    pub reached: bool,
+    pub notes: String,
+}
+
+/// The parents told that the report was made.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportInformedInput {
+    pub informed_at: DateTime<Utc>,
+    /// Full names of the parents told.
+    pub informed: Vec<String>,
+    pub how: String,
+    pub reaction: String,
+}
+
+/// The coordinator evaluates the steps taken with those involved (seed: responsibilities).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvaluationInput {
+    pub held_at: DateTime<Utc>,
+    /// Full names of who took part.
+    pub participants: Vec<String>,
+    pub went_well: String,
+    pub to_improve: String,
+}
