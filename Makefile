@@ -9,7 +9,7 @@ export CARGO_TARGET_DIR
 UI_STAMP := ui/node_modules/.meldcode-installed
 E2E_STAMP := tests/node_modules/.meldcode-installed
 
-.PHONY: setup run test lint unit purity ui-deps ui-build ui-test app-build app-test bench demo
+.PHONY: setup run test lint unit purity ui-deps ui-build ui-test app-build app-test bundle install-test bench demo
 
 setup:
 	@bash scripts/setup.sh
@@ -25,6 +25,7 @@ demo:
 
 # The UI is built first: the Tauri shell embeds ui/dist at compile time (also for clippy).
 test: setup ui-build lint purity unit ui-test app-test
+	$(MAKE) install-test BUNDLE_PROFILE=debug
 
 # --ignore-scripts: nothing here needs an install script, and some (webdriverio's driver
 # downloaders) would try to fetch binaries, which these machines cannot.
@@ -64,6 +65,22 @@ app-build: ui-build
 # The real app under WebDriver (tauri-driver + WebKitWebDriver, Xvfb), read back by the CLI.
 app-test: app-build $(E2E_STAMP)
 	bash scripts/with-keyring.sh bash scripts/app-test.sh
+
+# The .deb for a school's IT person, with the Tauri bundler: `sudo apt install ./meldcode_*.deb`
+# pulls in what it needs. A release build unless BUNDLE_PROFILE=debug.
+BUNDLE_PROFILE ?= release
+BUNDLE_DIR = $(CARGO_TARGET_DIR)/$(BUNDLE_PROFILE)/bundle/deb
+bundle: setup ui-build
+	ui/node_modules/.bin/tauri build --bundles deb --ci $(if $(filter debug,$(BUNDLE_PROFILE)),--debug)
+	cd $(BUNDLE_DIR) && for f in Meldcode_*_amd64.deb; do cp -f "$$f" "meldcode_$${f#Meldcode_}"; done
+	@ls $(BUNDLE_DIR)/meldcode_*_amd64.deb
+
+# Installs that package on this machine, starts the installed app under Xvfb up to its first
+# coordinator, and removes it again; the data folder must survive. `make test` runs it on the
+# debug build the other tests use, so that CI compiles one profile only.
+install-test: $(E2E_STAMP)
+	$(MAKE) bundle BUNDLE_PROFILE=$(BUNDLE_PROFILE)
+	bash scripts/with-keyring.sh bash scripts/install-test.sh $(BUNDLE_PROFILE)
 
 # The store's figures (crates/store/benches), then the UI's JavaScript size and the app's
 # resident memory after start (release build).
