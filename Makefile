@@ -62,9 +62,11 @@ ui-test: ui-build
 app-build: ui-build
 	cargo build --locked -p meldcode-app -p meldcode-cli
 
-# The real app under WebDriver (tauri-driver + WebKitWebDriver, Xvfb), read back by the CLI.
+# The real app under WebDriver (tauri-driver + WebKitWebDriver, Xvfb), read back by the CLI;
+# then a fresh first run from a provisioning file, malformed and good.
 app-test: app-build $(E2E_STAMP)
 	bash scripts/with-keyring.sh bash scripts/app-test.sh
+	bash scripts/with-keyring.sh bash scripts/provisioning-test.sh
 
 # The .deb for a school's IT person, with the Tauri bundler: `sudo apt install ./meldcode_*.deb`
 # pulls in what it needs. A release build unless BUNDLE_PROFILE=debug.

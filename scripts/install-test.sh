@@ -12,11 +12,10 @@ deb=$(ls "$target/$profile/bundle/deb/"meldcode_*_amd64.deb | head -n 1)
 sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 
+source "$root/scripts/webdriver-env.sh"
 work=$(mktemp -d)
-pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  webdriver_stop
   # Never leave the package behind on the machine the tests ran on.
   if dpkg -s meldcode >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get remove -y -qq meldcode >/dev/null || true
@@ -49,26 +48,13 @@ for dep in libwebkit2gtk-4.1-0 libgtk-3-0 libsoup-3.0-0 gnome-keyring; do
 done
 echo "install-test: meldcode $version installed: binary, desktop entry, icons, dependencies"
 
-display=99
-while [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done
-Xvfb ":$display" -screen 0 1024x1280x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-pids+=($!)
-export DISPLAY=":$display"
-for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
-
 # The app's own data folder, as on a school's machine (no MELDCODE_DATA_DIR), in a home of its
 # own so that this machine's is never touched.
 export XDG_DATA_HOME="$work/share" XDG_CACHE_HOME="$work/cache" XDG_CONFIG_HOME="$work/config"
 unset MELDCODE_DATA_DIR
 data="$XDG_DATA_HOME/nl.meldcode.app"
 export MELDCODE_APP=/usr/bin/meldcode-app
-driver=$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")
-port=4444
-while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-export TAURI_DRIVER_PORT=$port
-"$driver" --port "$port" --native-driver /usr/bin/WebKitWebDriver >"$work/driver.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+webdriver_start "$work"
 
 cd "$root/tests"
 if ! node --test --test-concurrency=1 install/; then

@@ -10,8 +10,8 @@ use meldcode_engine::profile::SchoolProfile;
 use meldcode_engine::{CaseId, Command, Role, UserId};
 use meldcode_store::projection::CaseListItem;
 use meldcode_store::{
-    CaptureRequest, CaptureResult, CaseView, DeviceSettings, ErrorBody, KdfParams, LockScreen,
-    Session, Setup, Store,
+    provisioning, CaptureRequest, CaptureResult, CaseView, DeviceSettings, ErrorBody,
+    FirstRunProfile, KdfParams, LockScreen, Session, Setup, Store,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -23,9 +23,12 @@ pub fn lock_screen(shell: State<'_, Shell>) -> LockScreen {
     Store::lock_screen(&shell.dir)
 }
 
+/// The profile a first run starts from: the school's provisioning file when the IT person put
+/// one on this machine, else the built-in one. A provisioning file that is not in order is an
+/// error with every problem listed, never a quiet fall-back.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn default_profile() -> SchoolProfile {
-    SchoolProfile::mozaiek()
+pub fn default_profile() -> Reply<FirstRunProfile> {
+    Ok(provisioning::first_run_profile()?)
 }
 
 /// Checks a profile file a school imports; every problem is listed at once.
@@ -43,7 +46,7 @@ pub fn set_up(
 ) -> Reply<Setup> {
     let profile = match profile_text {
         Some(text) => SchoolProfile::from_json(&text)?,
-        None => SchoolProfile::mozaiek(),
+        None => provisioning::first_run_profile()?.profile,
     };
     let done = Store::init(
         &shell.dir,

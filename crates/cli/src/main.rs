@@ -50,7 +50,8 @@ fn run(cli: Cli, out: Out) -> Result<(), Failure> {
     match cli.command {
         Cmd::Init { name, profile } => {
             let profile = match profile {
-                None => SchoolProfile::mozaiek(),
+                // As the app's first run: the provisioning file, else the built-in profile.
+                None => meldcode_store::provisioning::first_run_profile()?.profile,
                 Some(path) => {
                     let text = std::fs::read_to_string(&path).map_err(|e| {
                         Failure::input(format!("cannot read {}: {e}", path.display()))

@@ -248,3 +248,51 @@ fn an_unreachable_keyring_is_said_plainly_and_nothing_opens() {
         "{err}"
     );
 }
+
+#[test]
+fn init_uses_the_provisioning_file_and_refuses_a_malformed_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("provisioning.json");
+    let mut profile: Value = serde_json::from_str(include_str!(
+        "../../engine/data/profiles/cbs-het-mozaiek.json"
+    ))
+    .unwrap();
+    profile["school_name"] = "OBS De Wilg".into();
+    profile["contacts"][2]["id"] = "crisisdienst-de-wilg".into();
+    let provisioning = file.to_str().unwrap();
+
+    std::fs::write(
+        &file,
+        serde_json::json!({ "version": 2, "profile": profile }).to_string(),
+    )
+    .unwrap();
+    let dir = tmp.path().join("refused");
+    let out = meldcode(
+        &dir,
+        &["init", "--name", "Anouk Jansen"],
+        None,
+        &[("MELDCODE_PROVISIONING", provisioning)],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("invalid_provisioning") && err.contains("\"version\" moet 1"),
+        "{err}"
+    );
+    assert!(!dir.join("meldcode.db").exists(), "nothing half-configured");
+
+    std::fs::write(
+        &file,
+        serde_json::json!({ "version": 1, "profile": profile }).to_string(),
+    )
+    .unwrap();
+    let dir = tmp.path().join("provisioned");
+    ok_json(meldcode(
+        &dir,
+        &["--json", "init", "--name", "Anouk Jansen"],
+        None,
+        &[("MELDCODE_PROVISIONING", provisioning)],
+    ));
+    let bar = std::fs::read_to_string(dir.join("emergency.json")).unwrap();
+    assert!(bar.contains("crisisdienst-de-wilg"), "{bar}");
+}

@@ -40,6 +40,10 @@ pub enum StoreError {
     Invalid {
         message: String,
     },
+    /// The provisioning file is there but not in order; the message lists every problem.
+    Provisioning {
+        message: String,
+    },
     Io(std::io::Error),
     Database(rusqlite::Error),
 }
@@ -64,6 +68,7 @@ impl StoreError {
             Self::NotFound { .. } => "not_found",
             Self::NotAllowed { .. } => "not_allowed",
             Self::Invalid { .. } => "invalid",
+            Self::Provisioning { .. } => "invalid_provisioning",
             Self::Io(_) => "io",
             Self::Database(_) => "database",
         }
@@ -87,7 +92,9 @@ impl StoreError {
             Self::Keyring { detail, .. } => format!("De sleutelbos van het besturingssysteem is niet bereikbaar ({detail}). Zonder sleutelbos opent Meldcode het dossier niet. Laat de ICT-beheerder de sleutelbos herstellen; is de sleutel van dit apparaat verloren, dan is de herstelsleutel uit de kluis nodig."),
             Self::Damaged { detail } => format!("Het dossierbestand is beschadigd of gewijzigd ({detail}). Zet een reservekopie terug en neem contact op met de ICT-beheerder."),
             Self::NotFound { what } => format!("{what} niet gevonden."),
-            Self::NotAllowed { message } | Self::Invalid { message } => message.clone(),
+            Self::NotAllowed { message }
+            | Self::Invalid { message }
+            | Self::Provisioning { message } => message.clone(),
             Self::Io(e) => format!("Het bestand kon niet worden gelezen of geschreven ({}).", e.kind()),
             Self::Database(e) => format!("Databasefout ({}).", database_code(e)),
         }

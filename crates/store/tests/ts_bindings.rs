@@ -14,7 +14,7 @@ use meldcode_engine::summary::CaseSummary;
 use meldcode_engine::{Command, Violation};
 use meldcode_store::projection::CaseListItem;
 use meldcode_store::{
-    CaptureRequest, CaptureResult, CaseView, ErrorBody, LockScreen, Session, Setup,
+    CaptureRequest, CaptureResult, CaseView, ErrorBody, FirstRunProfile, LockScreen, Session, Setup,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -44,6 +44,7 @@ fn export_all(dir: &Path) {
     LockScreen::export_all(&cfg).unwrap();
     Session::export_all(&cfg).unwrap();
     Setup::export_all(&cfg).unwrap();
+    FirstRunProfile::export_all(&cfg).unwrap();
     CaptureRequest::export_all(&cfg).unwrap();
     CaptureResult::export_all(&cfg).unwrap();
     CaseListItem::export_all(&cfg).unwrap();

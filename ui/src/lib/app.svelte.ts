@@ -7,6 +7,8 @@ import { asBackendError } from './backend/backend';
 import type { CaseListItem } from './bindings/CaseListItem';
 import type { LockScreen } from './bindings/LockScreen';
 import type { Session } from './bindings/Session';
+import { sideBySideQuery } from './layout';
+import { mergeRecent } from './signals';
 
 export type Screen = 'loading' | 'first-run' | 'lock' | 'home' | 'capture' | 'case' | 'social-map' | 'settings';
 
@@ -21,14 +23,25 @@ export class AppState {
   openCaseId = $state<string | null>(null);
   /** Shown once on the home screen after a save. */
   notice = $state<string | null>(null);
+  /** A wide screen in landscape: home shows the case list and the open case side by side. */
+  sideBySide = $state(false);
   readonly backend: Backend;
   private reporter;
+  /** The catalogue codes each user picked lately, most recent first. Only in memory, for as
+   * long as the app runs: codes are no personal data, but nothing of a case goes into the
+   * webview's storage, and the device settings (in the core) have no place for them yet. */
+  private recent = new Map<string, string[]>();
 
   constructor(backend: Backend) {
     this.backend = backend;
     this.reporter = activityReporter(() => {
       if (this.session) void this.backend.touch().catch(() => this.locked());
     }, 20_000);
+    const wide = sideBySideQuery();
+    if (wide) {
+      this.sideBySide = wide.matches;
+      wide.addEventListener('change', (e) => (this.sideBySide = e.matches));
+    }
   }
 
   async start(): Promise<void> {
@@ -49,12 +62,26 @@ export class AppState {
 
   go(screen: Screen): void {
     if (screen !== 'capture') this.captureFor = null;
+    // "Start" while already there closes the case open beside the list.
+    if (screen === 'home' && this.screen === 'home') this.openCaseId = null;
     this.screen = screen;
   }
 
+  /** Side by side, the case opens beside the list on the home screen; otherwise on its own. */
   openCase(caseId: string): void {
     this.openCaseId = caseId;
-    this.screen = 'case';
+    this.screen = this.sideBySide ? 'home' : 'case';
+  }
+
+  /** The signed-in user's recently picked catalogue codes, most recent first. */
+  recentSignals(): string[] {
+    const id = this.session?.user.id;
+    return (id && this.recent.get(id)) || [];
+  }
+
+  rememberSignals(codes: string[]): void {
+    const id = this.session?.user.id;
+    if (id && codes.length) this.recent.set(id, mergeRecent(this.recent.get(id) ?? [], codes));
   }
 
   startCapture(forCase: Pick<CaseListItem, 'case_id' | 'pupil_name' | 'group'> | null = null): void {

@@ -69,8 +69,8 @@ export function problemsOf(d: CaptureDraft, now: Date): DraftProblems {
   if (d.source === 'other' && !d.otherWho.trim()) p.who = 'capture.problem.who';
   if (d.source === 'other' && !d.otherRelation.trim()) p.relation = 'capture.problem.relation';
   if (d.context === 'other' && !d.contextDetail.trim()) p.contextDetail = 'capture.problem.context_detail';
-  if (Number.isNaN(d.observedAt.getTime()) || d.observedAt.getTime() > now.getTime() + 60_000)
-    p.observedAt = 'capture.problem.observed_at';
+  if (Number.isNaN(d.observedAt.getTime())) p.observedAt = 'capture.problem.observed_time';
+  else if (d.observedAt.getTime() > now.getTime() + 60_000) p.observedAt = 'capture.problem.observed_at';
   return p;
 }
 

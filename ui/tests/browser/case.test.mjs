@@ -1,7 +1,8 @@
-// The case screen with the mock backend, at phone and tablet size: the screen itself, every
-// guided form open (axe-core audit, touch targets, screenshot), the board's forms in a staff
-// case, a parent conversation signed on the canvas by everyone present, a child's disclosure in
-// the timeline, and a teacher's view without the coordinator's actions.
+// The case screen with the mock backend, on a phone and on a tablet upright and on its side
+// (there beside the case list): the screen itself, every guided form open (axe-core audit, touch
+// targets, screenshot), the board's forms in a staff case, a parent conversation signed on the
+// canvas by everyone present, a child's disclosure in the timeline, and a teacher's view without
+// the coordinator's actions.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';

@@ -15,16 +15,18 @@ const FLAGS = [
   '--disable-sync',
 ];
 
-/** A fresh profile per context, removed again on close. */
-export async function openBrowser(viewport) {
+/** A fresh profile per context, removed again on close. `locale` is the browser's language
+ * (default Dutch); `env` is added to the browser's environment (e.g. `LANG`). */
+export async function openBrowser(viewport, { locale = 'nl-NL', env = {} } = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'meldcode-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: FLAGS,
+    args: [...FLAGS, `--lang=${locale}`],
+    env: { ...process.env, ...env },
     viewport,
     hasTouch: true,
-    locale: 'nl-NL',
+    locale,
   });
   return {
     context,

@@ -1,6 +1,7 @@
-// Every screen of the built UI with the mock backend, at phone and tablet size: an axe-core
-// audit (no serious or critical violation), touch targets of at least 44 px, and a screenshot
-// of each screen kept in ui/test-results/screenshots.
+// Every screen of the built UI with the mock backend, on a phone and on a tablet upright and on
+// its side (there also the case list beside the open case): an axe-core audit (no serious or
+// critical violation), touch targets of at least 44 px, and a screenshot of each screen kept in
+// ui/test-results/screenshots.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -72,29 +73,88 @@ for (const [size, viewport] of Object.entries(SIZES)) {
       await check(page, size, 'home');
     });
 
-    test('quick capture, body map, saved', async () => {
+    test('quick capture: pupil, facts, time, a signal found, body map, saved', async () => {
       await page.goto(`${site.base}?mock=seeded`);
       await signIn(page, 'Pieter de Vries', '735142');
       await page.getByRole('button', { name: 'Nieuwe signalering' }).click();
+      await page.getByLabel('Zoek een signaal').waitFor();
+      await check(page, size, 'capture-open');
       await page.getByLabel('Zoek op naam of groep').fill('Sanne');
       await page.getByRole('button', { name: 'Sanne Bakker · groep 5' }).click();
       await page.getByLabel('Wat zag of hoorde u?').fill('Blauwe plek op de linkerarm, ca. 3 cm.');
       await page.getByLabel('Wat zei het kind zelf? (optioneel)').fill('Ik ben van de trap gevallen.');
-      await page.getByText(/Signalen uit de lijst/).click();
-      await page.getByText(/Lichaamskaart/).click();
+      await page.getByRole('radio', { name: 'Gisteren' }).click();
+      await page.getByLabel('Zoek een signaal').fill('riem');
+      await page.getByRole('button', { name: /^Plekken of striemen/ }).click();
+      await check(page, size, 'capture-signal-search');
+      await page.getByLabel('Zoek een signaal').fill('');
+      await page.getByText('Lichamelijke signalen').click();
+      await page.getByTestId('body-map-toggle').click();
       const front = page.getByTestId('body-front');
       const box = await front.boundingBox();
       await front.click({ position: { x: box.width * 0.25, y: box.height * 0.4 } });
       await page.getByLabel(/Plek 1/).fill('blauwe plek, ca. 3 cm');
       await check(page, size, 'capture');
+      await page.getByRole('radio', { name: 'Ander moment' }).click();
+      await page.getByLabel('Dag').waitFor();
+      await check(page, size, 'capture-other-moment');
       await page.getByRole('button', { name: 'Opslaan' }).click();
       await page.getByTestId('saved-notice').waitFor();
       const saved = await page.evaluate(() => window.__mock.state.captures[0]);
       assert.equal(saved.signal.child_words, 'Ik ben van de trap gevallen.');
+      assert.deepEqual(saved.signal.catalogue_codes, ['physical.patterned_marks']);
       assert.equal(saved.signal.body_marks.length, 1);
       assert.equal(saved.signal.body_marks[0].side, 'front');
+      const day = 24 * 3600 * 1000;
+      const ago = Date.now() - Date.parse(saved.signal.observed_at);
+      assert.ok(ago > day - 5 * 60_000 && ago < day + 5 * 60_000, `seen yesterday, not ${saved.signal.observed_at}`);
       await check(page, size, 'home-saved');
     });
+
+    if (viewport.width > viewport.height && viewport.width >= 1100) {
+      test('the case list and the open case side by side', async () => {
+        await page.goto(`${site.base}?mock=seeded`);
+        await signIn(page, 'Anouk Jansen', '482913');
+        await page.getByTestId('case-pane').getByText('Kies een dossier').waitFor();
+        await page.getByTestId('open-case-Sanne Bakker').click();
+        const pane = page.getByTestId('case-pane');
+        await pane.getByTestId('timeline').waitFor();
+        const list = await page.getByTestId('case-list').boundingBox();
+        const open = await pane.boundingBox();
+        assert.ok(list.x + list.width <= open.x, 'the case stands to the right of the list');
+        assert.ok(open.y < list.y + list.height && list.y < open.y + open.height, 'both at the same height');
+        assert.ok(open.x + open.width <= viewport.width + 1, 'the case fits the screen');
+        assert.match(await pane.getByRole('heading', { level: 1 }).innerText(), /Sanne Bakker/);
+        assert.equal(await page.locator('.case-list li[aria-current="true"]').innerText().then((t) => t.includes('Sanne Bakker')), true);
+        await check(page, size, 'home-side-by-side');
+        // Another case replaces it, and the list stays.
+        await page.getByTestId('open-case-Daan Visser').click();
+        await pane.getByRole('heading', { name: /Daan Visser/ }).waitFor();
+        // A signal added from the open case comes back to the same place, saved.
+        await pane.getByTestId('case-add-signal').click();
+        await page.getByLabel('Wat zag of hoorde u?').fill('Kwam zonder jas, rilde.');
+        await page.getByRole('button', { name: 'Opslaan' }).click();
+        await page.getByTestId('saved-notice').waitFor();
+        await pane.getByRole('heading', { name: /Daan Visser/ }).waitFor();
+        assert.equal(await page.getByTestId('saved-notice').count(), 1);
+        await page.getByTestId('case-list').waitFor();
+
+        // Turned upright while typing in a form beside the list: the case fills the screen and
+        // keeps what was typed; turned back, the list is there again.
+        await pane.getByTestId('open-record_consultation').click();
+        await pane.getByLabel('Wat is besproken').fill('Half getypt.');
+        await page.setViewportSize({ width: viewport.height, height: viewport.width });
+        await page.getByTestId('back-to-list').waitFor();
+        assert.equal(await page.getByTestId('case-list').isVisible(), false);
+        assert.equal(await pane.getByLabel('Wat is besproken').inputValue(), 'Half getypt.');
+        await page.setViewportSize(viewport);
+        await page.getByTestId('case-list').waitFor();
+        assert.equal(await pane.getByLabel('Wat is besproken').inputValue(), 'Half getypt.');
+        // "Start" again closes the case beside the list.
+        await page.getByRole('button', { name: 'Start' }).click();
+        await pane.getByText('Kies een dossier').waitFor();
+      });
+    }
 
     test('social map', async () => {
       await page.goto(`${site.base}?mock=seeded`);

@@ -33,6 +33,7 @@ describe('quick capture logic', () => {
     const d = { ...emptyDraft(now), facts: 'x', observedAt: new Date('2026-12-01T08:00:00'),
       pupil: { kind: 'existing' as const, caseId: 'c', name: 'A B', group: 'g' } };
     expect(problemsOf(d, now).observedAt).toBe('capture.problem.observed_at');
+    expect(problemsOf({ ...d, observedAt: new Date(NaN) }, now).observedAt).toBe('capture.problem.observed_time');
   });
 
   it('builds a request for a new pupil with the child\'s words apart from the facts', () => {

@@ -86,8 +86,11 @@ describe('quick capture', () => {
     const backend = mockBackend({ seeded: true });
     await unlockAs(backend, 'Pieter de Vries', '735142');
     await fireEvent.click(await screen.findByRole('button', { name: 'Nieuwe signalering' })); // tap 1
+    // The search field has the keyboard from the start, and the facts field after the choice.
+    expect(document.activeElement).toBe(screen.getByLabelText('Zoek op naam of groep'));
     await fireEvent.input(screen.getByLabelText('Zoek op naam of groep'), { target: { value: 'Sanne' } });
     await fireEvent.click(await screen.findByRole('button', { name: 'Sanne Bakker · groep 5' })); // tap 2
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Wat zag of hoorde u?')));
     await fireEvent.input(screen.getByLabelText('Wat zag of hoorde u?'), { target: { value: 'Huilde bij het brengen, wilde niet naar binnen.' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Opslaan' })); // tap 3
     expect((await screen.findByTestId('saved-notice')).textContent).toContain('Opgeslagen');
@@ -111,6 +114,78 @@ describe('quick capture', () => {
     expect(saved.new_pupil?.full_name).toBe('Noor el Amrani');
     expect(saved.signal.facts).toBe('Rode striem in de nek.');
     expect(saved.signal.child_words).toBe('Papa was boos.');
+  });
+
+  it('finds a signal by a word, and offers it first the next time', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Pieter de Vries', '735142');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Nieuwe signalering' }));
+    await fireEvent.input(screen.getByLabelText('Zoek op naam of groep'), { target: { value: 'Sanne' } });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Sanne Bakker · groep 5' }));
+    await fireEvent.input(screen.getByLabelText('Wat zag of hoorde u?'), { target: { value: 'Striemen op de kuit.' } });
+    // Categories are closed until opened; nobody picked anything yet, so nothing is "recent".
+    const categories = document.querySelectorAll<HTMLDetailsElement>('.signals details');
+    expect(categories.length).toBe(10);
+    expect([...categories].some((d) => d.open)).toBe(false);
+    expect(screen.queryByText('Onlangs door u gekozen')).toBeNull();
+    await fireEvent.input(await screen.findByLabelText('Zoek een signaal'), { target: { value: 'riem' } });
+    const chip = await screen.findByRole('button', { name: /^Plekken of striemen met een herkenbare vorm/ });
+    await fireEvent.click(chip);
+    expect(chip.getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByText('Signalen uit de lijst (1 gekozen)')).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Opslaan' }));
+    await screen.findByTestId('saved-notice');
+    expect(backend.state.captures[0].signal.catalogue_codes).toEqual(['physical.patterned_marks']);
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Nieuwe signalering' }));
+    const recent = await screen.findByRole('group', { name: 'Onlangs door u gekozen' });
+    expect(recent.textContent).toContain('Plekken of striemen');
+    // The recent picks stand before the categories.
+    const first = document.querySelector('.signals details');
+    expect(recent.compareDocumentPosition(first!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
+  it('takes the time seen as now, yesterday, or a day and a time written out', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Pieter de Vries', '735142');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Nieuwe signalering' }));
+    expect(screen.getByRole('radio', { name: 'Nu' }).getAttribute('aria-checked')).toBe('true');
+    await fireEvent.input(screen.getByLabelText('Zoek op naam of groep'), { target: { value: 'Sanne' } });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Sanne Bakker · groep 5' }));
+    await fireEvent.input(screen.getByLabelText('Wat zag of hoorde u?'), { target: { value: 'Te dunne jas, rilde.' } });
+    await fireEvent.click(screen.getByRole('radio', { name: 'Gisteren' }));
+    const yesterday = new Date();
+    yesterday.setDate(yesterday.getDate() - 1);
+    const month = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'];
+    expect(screen.getByTestId('observed-at-text').textContent).toContain(`${yesterday.getDate()} ${month[yesterday.getMonth()]}`);
+
+    await fireEvent.click(screen.getByRole('radio', { name: 'Ander moment' }));
+    const day = screen.getByLabelText('Dag') as HTMLSelectElement;
+    expect(day.options[0].textContent).toMatch(/^vandaag, (maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag) \d+ /);
+    expect(day.options[1].textContent).toMatch(/^gisteren, /);
+    await fireEvent.change(day, { target: { value: day.options[1].value } });
+    await fireEvent.input(screen.getByLabelText('Tijd (uu:mm)'), { target: { value: '25:00' } });
+    expect((await screen.findByRole('alert')).textContent).toBe('Schrijf de tijd als uu:mm, bijvoorbeeld 08:15.');
+    await fireEvent.click(screen.getByRole('button', { name: 'Opslaan' }));
+    expect(backend.state.captures).toHaveLength(0);
+    await fireEvent.input(screen.getByLabelText('Tijd (uu:mm)'), { target: { value: '7.30' } });
+    expect(screen.getByTestId('observed-at-text').textContent).toContain('07:30');
+    await fireEvent.click(screen.getByRole('button', { name: 'Opslaan' }));
+    await screen.findByTestId('saved-notice');
+    const seen = new Date(backend.state.captures[0].signal.observed_at);
+    expect([seen.getDate(), seen.getHours(), seen.getMinutes()]).toEqual([yesterday.getDate(), 7, 30]);
+  });
+
+  it('opens the body map only when asked', async () => {
+    const backend = mockBackend({ seeded: true });
+    await unlockAs(backend, 'Pieter de Vries', '735142');
+    await fireEvent.click(await screen.findByRole('button', { name: 'Nieuwe signalering' }));
+    const toggle = screen.getByRole('button', { name: 'Lichaamskaart (0 plekken)' });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.queryByTestId('body-front')).toBeNull();
+    await fireEvent.click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(screen.getByTestId('body-front')).toBeTruthy();
   });
 
   it('says what is missing and saves nothing', async () => {

@@ -14,15 +14,18 @@ import type { Setup } from '../bindings/Setup';
 import type { SignalCatalogue } from '../bindings/SignalCatalogue';
 import type { User } from '../bindings/User';
 import type { ErrorBody } from '../bindings/ErrorBody';
+import type { FirstRunProfile } from '../bindings/FirstRunProfile';
 
 export type ContactChannel = 'phone' | 'email' | 'website';
 
 export interface Backend {
   lockScreen(): Promise<LockScreen>;
-  defaultProfile(): Promise<SchoolProfile>;
+  /** The provisioned profile when the IT person put a provisioning file on this machine, else
+   * the built-in one; rejects with every problem of a provisioning file that is not in order. */
+  defaultProfile(): Promise<FirstRunProfile>;
   /** Validates a profile file; rejects with every problem listed. */
   checkProfile(text: string): Promise<SchoolProfile>;
-  /** `profileText` null means the built-in profile. */
+  /** `profileText` null means the provisioned or else the built-in profile. */
   setUp(profileText: string | null, coordinatorName: string, pin: string): Promise<Setup>;
   unlock(userId: string, pin: string): Promise<Session>;
   lock(): Promise<void>;

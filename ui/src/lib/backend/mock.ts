@@ -126,7 +126,7 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       };
     },
     async defaultProfile() {
-      return MOCK_PROFILE;
+      return { profile: MOCK_PROFILE, provisioned_from: null };
     },
     async checkProfile(text) {
       let parsed: unknown;

@@ -1,4 +1,3 @@
-import { enCase } from './en-case';
 import type { Dictionary } from './nl';
 
 // Same keys as nl.ts (the type checker holds it to that).
@@ -20,6 +19,8 @@ export const en: Dictionary = {
     profile_step: '1. School profile',
     profile_choice: 'Which school profile belongs to this device?',
     profile_import: 'Use a profile file from the school',
+    provisioned: "Set up by the school's IT, with the provisioning file {{file}}.",
+    provisioning_failed: "The school's provisioning file is not in order. Meldcode is set up only once it has been fixed.",
     profile_file: 'Profile file (JSON)',
     profile_summary: '{{school}}: {{count}} contacts on the social map.',
     coordinator_step: '2. First care coordinator',
@@ -57,6 +58,9 @@ export const en: Dictionary = {
     add_signal: 'Add observation',
     open_case: 'Open case',
     closed_cases: 'Closed cases ({{n}})',
+    pick_case: 'Choose a case; it opens here, beside the list.',
+    open_case_pane: 'Open case',
+    back_to_list: 'Back to my cases',
   },
   capture: {
     title: 'New observation',
@@ -85,6 +89,26 @@ export const en: Dictionary = {
     signals: 'Signals from the list ({{n}} chosen)',
     body_map: 'Body map ({{n}} places)',
     observed_at: 'When seen or heard',
+    time: {
+      now: 'Now',
+      drop_off: 'This morning at drop-off',
+      pick_up: 'Today at pick-up',
+      yesterday: 'Yesterday',
+      other: 'Another moment',
+    },
+    seen_at: 'Time: {{moment}}',
+    day: 'Day',
+    clock: 'Time (hh:mm)',
+    clock_placeholder: 'e.g. 08:15',
+    today: 'today',
+    yesterday: 'yesterday',
+    weekday: { '0': 'Sunday', '1': 'Monday', '2': 'Tuesday', '3': 'Wednesday', '4': 'Thursday', '5': 'Friday', '6': 'Saturday' },
+    signal_search: 'Find a signal',
+    signal_search_placeholder: 'e.g. bruise, hungry, afraid',
+    signal_found: 'Found: {{n}}',
+    signal_no_match: 'No signal found with these words.',
+    recent_signals: 'Recently chosen by you',
+    chosen_in_category: '{{n}} chosen',
     save: 'Save',
     saving: 'Saving…',
     saved: 'Saved: observation for {{name}}.',
@@ -97,6 +121,7 @@ export const en: Dictionary = {
       relation: 'Fill in who they are to the pupil or the school.',
       context_detail: 'Fill in where it was.',
       observed_at: 'Choose a time that is not in the future.',
+      observed_time: 'Write the time as hh:mm, for example 08:15.',
     },
   },
   body: {
@@ -157,5 +182,4 @@ export const en: Dictionary = {
     open_failed: 'This device cannot open that. Use a phone and the number shown.',
     invalid_profile: 'The profile file has problems (details in Dutch below).',
   },
-  ...enCase,
 };

@@ -1,4 +1,3 @@
-import { nlCase } from './nl-case';
 // Dutch, the app's first language. Plain words for staff at the gate; nothing here names a
 // diagnosis: the app records what was seen and heard, people weigh it.
 export const nl = {
@@ -28,6 +27,8 @@ export const nl = {
     profile_step: '1. Schoolprofiel',
     profile_choice: 'Welk schoolprofiel hoort bij dit apparaat?',
     profile_import: 'Een profielbestand van de school gebruiken',
+    provisioned: 'Ingericht door de ICT van de school, met het inrichtingsbestand {{file}}.',
+    provisioning_failed: 'Het inrichtingsbestand van de ICT van de school is niet in orde. Meldcode wordt pas ingericht als het is verbeterd.',
     profile_file: 'Profielbestand (JSON)',
     profile_summary: '{{school}}: {{count}} contacten in de sociale kaart.',
     coordinator_step: '2. Eerste intern begeleider / aandachtsfunctionaris',
@@ -65,6 +66,9 @@ export const nl = {
     add_signal: 'Signaal toevoegen',
     open_case: 'Dossier openen',
     closed_cases: 'Afgesloten dossiers ({{n}})',
+    pick_case: 'Kies een dossier; het opent hier, naast de lijst.',
+    open_case_pane: 'Geopend dossier',
+    back_to_list: 'Terug naar mijn dossiers',
   },
   capture: {
     title: 'Nieuwe signalering',
@@ -93,6 +97,26 @@ export const nl = {
     signals: 'Signalen uit de lijst ({{n}} gekozen)',
     body_map: 'Lichaamskaart ({{n}} plekken)',
     observed_at: 'Wanneer gezien of gehoord',
+    time: {
+      now: 'Nu',
+      drop_off: 'Vanochtend bij het brengen',
+      pick_up: 'Vandaag bij het halen',
+      yesterday: 'Gisteren',
+      other: 'Ander moment',
+    },
+    seen_at: 'Tijdstip: {{moment}}',
+    day: 'Dag',
+    clock: 'Tijd (uu:mm)',
+    clock_placeholder: 'bijv. 08:15',
+    today: 'vandaag',
+    yesterday: 'gisteren',
+    weekday: { '0': 'zondag', '1': 'maandag', '2': 'dinsdag', '3': 'woensdag', '4': 'donderdag', '5': 'vrijdag', '6': 'zaterdag' },
+    signal_search: 'Zoek een signaal',
+    signal_search_placeholder: 'bijv. blauwe plek, honger, bang',
+    signal_found: 'Gevonden: {{n}}',
+    signal_no_match: 'Geen signaal gevonden met deze woorden.',
+    recent_signals: 'Onlangs door u gekozen',
+    chosen_in_category: '{{n}} gekozen',
     save: 'Opslaan',
     saving: 'Bezig met opslaan…',
     saved: 'Opgeslagen: signalering bij {{name}}.',
@@ -105,6 +129,7 @@ export const nl = {
       relation: 'Vul in wie dat is voor de leerling of de school.',
       context_detail: 'Vul in waar het was.',
       observed_at: 'Kies een tijdstip dat niet in de toekomst ligt.',
+      observed_time: 'Schrijf de tijd als uu:mm, bijvoorbeeld 08:15.',
     },
   },
   body: {
@@ -159,7 +184,6 @@ export const nl = {
   },
   // Dutch error texts come from the core itself; English ones are looked up by code.
   error: {} as Record<string, string>,
-  ...nlCase,
 };
 
 export type Dictionary = typeof nl;
