@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { remote } from 'webdriverio';
+import { browser, click, end, launch, shown, typeInto } from '../session.mjs';
 
 export const APP = process.env.MELDCODE_APP;
 export const CLI = process.env.MELDCODE_CLI;
@@ -17,43 +17,10 @@ export const TEACHER_PIN = '735142';
 assert.ok(APP && CLI && DATA && SHOTS, 'run through scripts/app-test.sh');
 mkdirSync(SHOTS, { recursive: true });
 
-export let browser;
+export { $t, browser, click, shown, typeInto } from '../session.mjs';
 
-export async function start() {
-  browser = await remote({
-    hostname: '127.0.0.1',
-    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
-    logLevel: 'error',
-    connectionRetryCount: 5,
-    capabilities: { 'tauri:options': { application: APP } },
-  });
-  return browser;
-}
-
-export async function stop() {
-  await browser?.deleteSession().catch(() => undefined);
-}
-
-export const $t = (id) => browser.$(`[data-testid="${id}"]`);
-
-export async function shown(id, timeout = 20_000) {
-  const el = await $t(id);
-  await el.waitForDisplayed({ timeout });
-  return el;
-}
-
-export async function click(id) {
-  const el = await shown(id);
-  await el.scrollIntoView({ block: 'center' });
-  await el.click();
-}
-
-export async function typeInto(selector, text) {
-  const el = await browser.$(selector);
-  await el.waitForDisplayed({ timeout: 10_000 });
-  await el.scrollIntoView({ block: 'center' });
-  await el.setValue(text);
-}
+export const start = () => launch(APP);
+export const stop = end;
 
 /** Date and date-time inputs: WebKitGTK has no picker, so the value is set as the page would. */
 export async function setInput(selector, value) {

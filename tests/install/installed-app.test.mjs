@@ -5,34 +5,17 @@
 // keyring and the driver.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { remote } from 'webdriverio';
+import { $t, browser, end, launch, shown } from '../session.mjs';
 
 const APP = process.env.MELDCODE_APP;
 assert.ok(APP, 'run through scripts/install-test.sh');
-let browser;
-const $t = (id) => browser.$(`[data-testid="${id}"]`);
-async function shown(id, timeout = 60_000) {
-  const el = await $t(id);
-  await el.waitForDisplayed({ timeout });
-  return el;
-}
 
 describe('the installed package', () => {
-  before(async () => {
-    browser = await remote({
-      hostname: '127.0.0.1',
-      port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
-      logLevel: 'error',
-      connectionRetryCount: 5,
-      capabilities: { 'tauri:options': { application: APP } },
-    });
-  });
-  after(async () => {
-    await browser?.deleteSession().catch(() => undefined);
-  });
+  before(() => launch(APP));
+  after(end);
 
   test('starts on the first-run screen and sets up the first coordinator', async () => {
-    const summary = await shown('profile-summary');
+    const summary = await shown('profile-summary', 60_000);
     assert.match(await summary.getText(), /CBS Het Mozaïek/);
     assert.ok(await (await $t('call-alarmnummer-112')).isDisplayed(), 'the emergency bar works before set-up');
     await (await $t('profile-next')).click();
@@ -40,6 +23,6 @@ describe('the installed package', () => {
     await (await browser.$('#coordinator-pin')).setValue('482913');
     await (await browser.$('#coordinator-pin-again')).setValue('482913');
     await (await $t('create-coordinator')).click();
-    await shown('recovery-key');
+    await shown('recovery-key', 60_000);
   });
 });

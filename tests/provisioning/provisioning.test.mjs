@@ -6,33 +6,11 @@ import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { remote } from 'webdriverio';
+import { $t, browser, click, end, launch, shown } from '../session.mjs';
 
 const { MELDCODE_APP: APP, MELDCODE_PROVISIONING: FILE, MELDCODE_PROFILE_TEMPLATE: TEMPLATE, MELDCODE_SHOTS: SHOTS } = process.env;
 assert.ok(APP && FILE && TEMPLATE && SHOTS, 'run through scripts/provisioning-test.sh');
 mkdirSync(SHOTS, { recursive: true });
-
-let browser;
-const $t = (id) => browser.$(`[data-testid="${id}"]`);
-async function shown(id, timeout = 60_000) {
-  const el = await $t(id);
-  await el.waitForDisplayed({ timeout });
-  return el;
-}
-async function click(id) {
-  const el = await shown(id);
-  await el.scrollIntoView({ block: 'center' });
-  await el.click();
-}
-async function launch() {
-  browser = await remote({
-    hostname: '127.0.0.1',
-    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
-    logLevel: 'error',
-    connectionRetryCount: 5,
-    capabilities: { 'tauri:options': { application: APP } },
-  });
-}
 
 /** The school's own profile: the shipped one under another name, with a contact of its own. */
 function schoolProfile() {
@@ -50,18 +28,15 @@ function schoolProfile() {
 }
 
 describe('provisioning at first run', () => {
-  afterEach(async () => {
-    await browser?.deleteSession().catch(() => undefined);
-    browser = undefined;
-  });
+  afterEach(end);
 
   test('a malformed provisioning file is refused with its problems, and nothing is set up', async () => {
     const profile = schoolProfile();
     profile.school_name = ' ';
     profile.contacts[0].phone = '12';
     writeFileSync(FILE, JSON.stringify({ version: 1, profile, sever: 'https://school.example' }));
-    await launch();
-    const problems = await shown('provisioning-problems');
+    await launch(APP);
+    const problems = await shown('provisioning-problems', 60_000);
     const text = await problems.getText();
     assert.match(text, /niet in orde/);
     assert.match(text, /De naam van de school ontbreekt/);
@@ -76,8 +51,8 @@ describe('provisioning at first run', () => {
 
   test('a good provisioning file brings the school and its social map', async () => {
     writeFileSync(FILE, JSON.stringify({ version: 1, profile: schoolProfile() }, null, 2));
-    await launch();
-    const provisioned = await shown('provisioned');
+    await launch(APP);
+    const provisioned = await shown('provisioned', 60_000);
     assert.match(await provisioned.getText(), /provisioning\.json/);
     assert.match(await (await shown('profile-summary')).getText(), /OBS De Wilg/);
     assert.equal(await (await $t('profile-import')).isExisting(), false, 'nothing to choose or import');
@@ -86,7 +61,7 @@ describe('provisioning at first run', () => {
     await (await browser.$('#coordinator-pin')).setValue('482913');
     await (await browser.$('#coordinator-pin-again')).setValue('482913');
     await click('create-coordinator');
-    await shown('recovery-key');
+    await shown('recovery-key', 60_000);
     await click('recovery-stored');
     await click('recovery-done');
     await click('nav-social-map');

@@ -1,0 +1,43 @@
+// The WebDriver session with the real app, and the few helpers every WebDriver test uses. The
+// scripts under scripts/ provide the display, the keyring and tauri-driver (TAURI_DRIVER_PORT).
+import { remote } from 'webdriverio';
+
+/** The session of the test file that is running (one at a time: --test-concurrency=1). */
+export let browser;
+
+export async function launch(application) {
+  browser = await remote({
+    hostname: '127.0.0.1',
+    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
+    logLevel: 'error',
+    connectionRetryCount: 5,
+    capabilities: { 'tauri:options': { application } },
+  });
+  return browser;
+}
+
+export async function end() {
+  await browser?.deleteSession().catch(() => undefined);
+  browser = undefined;
+}
+
+export const $t = (id) => browser.$(`[data-testid="${id}"]`);
+
+export async function shown(id, timeout = 20_000) {
+  const el = await $t(id);
+  await el.waitForDisplayed({ timeout });
+  return el;
+}
+
+export async function click(id) {
+  const el = await shown(id);
+  await el.scrollIntoView({ block: 'center' });
+  await el.click();
+}
+
+export async function typeInto(selector, text) {
+  const el = await browser.$(selector);
+  await el.waitForDisplayed({ timeout: 10_000 });
+  await el.scrollIntoView({ block: 'center' });
+  await el.setValue(text);
+}
