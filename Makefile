@@ -84,8 +84,8 @@ install-test: $(E2E_STAMP)
 	$(MAKE) bundle BUNDLE_PROFILE=$(BUNDLE_PROFILE)
 	bash scripts/with-keyring.sh bash scripts/install-test.sh $(BUNDLE_PROFILE)
 
-# The store's figures (crates/store/benches), then the UI's JavaScript size and the app's
-# resident memory after start (release build).
+# The store's figures (crates/store/benches), then the UI's JavaScript size, then the app's memory
+# and start-up against an empty Tauri app (bench/empty-app), both release builds.
 bench: setup ui-build
 	bash scripts/with-keyring.sh cargo bench -p meldcode-store --bench store
 	bash scripts/bench-app.sh
