@@ -2,6 +2,7 @@
 
 mod commands;
 mod contacts;
+mod idle_clock;
 mod shell;
 
 use shell::Shell;
