@@ -72,6 +72,24 @@ pub fn run() {
 #[cfg(test)]
 mod tests {
     /// Every command the UI can call is granted by name in the capability, and nothing else is.
+    /// The webview may load nothing from elsewhere, and a page can neither change its base URL
+    /// nor post a form anywhere, nor embed plugins.
+    #[test]
+    fn content_security_policy_closes_base_forms_and_objects() {
+        let conf: serde_json::Value =
+            serde_json::from_str(include_str!("../tauri.conf.json")).expect("tauri.conf.json");
+        let csp = conf["app"]["security"]["csp"].as_str().expect("a CSP");
+        for directive in [
+            "default-src 'self'",
+            "script-src 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "object-src 'none'",
+        ] {
+            assert!(csp.contains(directive), "{directive} in {csp}");
+        }
+    }
+
     #[test]
     fn capability_grants_exactly_the_registered_commands() {
         let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -608,6 +608,14 @@ impl Store {
     /// `sqlcipher_export` inside one read transaction, plus the vault file. Restoring it on this
     /// device opens with the users' PINs; elsewhere it needs the recovery key.
     pub fn backup(&self, dest: &Path) -> Result<()> {
+        // A copy holds every dossier, also those this user may not see: only the coordinator
+        // and the director make one.
+        if !matches!(self.user.role, Role::Coordinator | Role::Director) {
+            return Err(StoreError::NotAllowed {
+                message: "Alleen de intern begeleider of de directie maakt een reservekopie."
+                    .into(),
+            });
+        }
         if dest.exists() && std::fs::read_dir(dest)?.next().is_some() {
             return Err(StoreError::Invalid {
                 message: "De map voor de reservekopie is niet leeg.".into(),

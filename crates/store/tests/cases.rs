@@ -214,3 +214,21 @@ fn first_user(data: &std::path::Path) -> meldcode_engine::UserId {
         .unwrap()
         .id
 }
+
+#[test]
+fn only_the_coordinator_or_the_director_makes_a_backup() {
+    let f = fresh();
+    let data = f.data();
+    let mut coordinator = f.store;
+    let teacher = coordinator
+        .add_user("Jeroen Smit", Role::Teacher, "730461")
+        .unwrap();
+    coordinator.lock();
+    let store = Store::unlock(&data, teacher.id, "730461").unwrap();
+    let dest = f.dir.path().join("backup-by-teacher");
+    assert!(matches!(
+        store.backup(&dest),
+        Err(StoreError::NotAllowed { .. })
+    ));
+    assert!(!dest.exists(), "nothing was copied");
+}

@@ -155,6 +155,17 @@ describe(`quick capture at the gate, ${viewport.width}×${viewport.height}`, () 
     await page.getByTestId('saved-notice').waitFor();
   });
 
+  test('no text field lets the keyboard learn what is typed: spellcheck off everywhere', async () => {
+    await page.goto(`${site.base}?mock=seeded`);
+    await signIn(page, 'Pieter de Vries', '735142');
+    await page.getByTestId('new-signal').click();
+    await page.locator('#facts').waitFor();
+    const checked = await page.evaluate(() =>
+      [...document.querySelectorAll('input[type=text], input:not([type]), textarea')].filter((el) => el.spellcheck).map((el) => el.id),
+    );
+    assert.deepEqual(checked, [], 'fields with spellcheck on');
+  });
+
   test('a signal is found by a word, and comes first the next time', async () => {
     await page.goto(`${site.base}?mock=seeded`);
     await signIn(page, 'Pieter de Vries', '735142');
