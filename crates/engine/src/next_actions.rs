@@ -5,6 +5,7 @@ use crate::people::Role;
 use crate::policy::CasePolicy;
 use crate::records::*;
 use crate::rule::RuleId;
+use crate::rules::r10_weighing::missing_before_weighing;
 use crate::state::CaseState;
 use crate::workdays::add_working_days;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -240,7 +241,10 @@ fn steps_one_to_four(state: &CaseState, a: &mut Actions, lead: Option<Role>, pol
         a.push(RuleId::R8, "talk_to_parent", text, Some(weigh_due), None);
     }
     if state.assessments.is_empty() {
-        let missing = missing_before_weighing(state);
+        let missing: Vec<&str> = missing_before_weighing(state)
+            .iter()
+            .map(|m| m.needed)
+            .collect();
         let still = if missing.is_empty() {
             String::new()
         } else {
@@ -284,21 +288,6 @@ fn steps_one_to_four(state: &CaseState, a: &mut Actions, lead: Option<Role>, pol
             );
         }
     }
-}
-
-/// What steps 2 and 3 still lack before the weighing (R10 refuses it until they are there).
-fn missing_before_weighing(state: &CaseState) -> Vec<&'static str> {
-    let mut missing = Vec::new();
-    if state.consultations.is_empty() {
-        missing.push("een collegiale consultatie");
-    }
-    if !state.advice_settled() {
-        missing.push("advies van Veilig Thuis, of de reden waarom dat niet nodig was");
-    }
-    if !state.conversation_settled() {
-        missing.push("het gesprek met de ouder, of de reden waarom dat niet kan");
-    }
-    missing
 }
 
 /// The latest weighing asks for a decision until one follows it; the prompts of help that is

@@ -8,9 +8,50 @@ use crate::rule::RuleId;
 use crate::state::CaseState;
 use crate::violation::{require_text, Violation};
 
+/// Something steps 2–3 still lack before the weighing: the refusal, and the words the prompt
+/// uses to say what is still needed.
+pub(crate) struct Missing {
+    rule: RuleId,
+    code: &'static str,
+    message: &'static str,
+    pub(crate) needed: &'static str,
+}
+
 /// Step 4 rests on what steps 1–3 produced: at least one consultation (R3), Veilig Thuis'
 /// advice or a recorded reason why none was asked (R5), and the parent conversation or a
-/// recorded R9 ground (R8, R9). What was replaced by a reason shows in the basis.
+/// recorded R9 ground (in a staff case, the board informing the parents does). What was
+/// replaced by a reason shows in the basis.
+pub(crate) fn missing_before_weighing(state: &CaseState) -> Vec<Missing> {
+    let mut missing = Vec::new();
+    if state.consultations.is_empty() {
+        missing.push(Missing {
+            rule: RuleId::R3,
+            code: "consultation_required",
+            message: "Een weging rust op stap 2: bespreek de signalen eerst met een deskundige collega en leg dat vast.",
+            needed: "een collegiale consultatie",
+        });
+    }
+    if !state.advice_settled() {
+        missing.push(Missing {
+            rule: RuleId::R5,
+            code: "advice_or_reason_required",
+            message: "Vraag vóór de weging advies aan Veilig Thuis (dat kan anoniem), of leg vast waarom dat niet nodig was.",
+            needed: "advies van Veilig Thuis, of de reden waarom dat niet nodig was",
+        });
+    }
+    let parents_told_in_staff_route =
+        state.is_staff_case() && !state.staff_case_parents_informed.is_empty();
+    if !state.conversation_settled() && !parents_told_in_staff_route {
+        missing.push(Missing {
+            rule: RuleId::R9,
+            code: "conversation_or_ground_required",
+            message: "Een weging rust op stap 3: voer eerst het gesprek met de ouder, of leg vast waarom dat niet kan (veiligheid, of de ouder zou het contact verbreken).",
+            needed: "het gesprek met de ouder, of de reden waarom dat niet kan",
+        });
+    }
+    missing
+}
+
 fn check_steps_two_and_three(state: &CaseState) -> Result<(), Violation> {
     if state.signals.is_empty() && state.disclosures.is_empty() {
         return Err(Violation::new(
@@ -19,30 +60,10 @@ fn check_steps_two_and_three(state: &CaseState) -> Result<(), Violation> {
             "Er zijn nog geen signalen vastgelegd om te wegen.",
         ));
     }
-    if state.consultations.is_empty() {
-        return Err(Violation::new(
-            RuleId::R3,
-            "consultation_required",
-            "Een weging rust op stap 2: bespreek de signalen eerst met een deskundige collega en leg dat vast.",
-        ));
+    match missing_before_weighing(state).first() {
+        Some(m) => Err(Violation::new(m.rule, m.code, m.message)),
+        None => Ok(()),
     }
-    if !state.advice_settled() {
-        return Err(Violation::new(
-            RuleId::R5,
-            "advice_or_reason_required",
-            "Vraag vóór de weging advies aan Veilig Thuis (dat kan anoniem), of leg vast waarom dat niet nodig was.",
-        ));
-    }
-    let parents_told_in_staff_route =
-        state.is_staff_case() && !state.staff_case_parents_informed.is_empty();
-    if !state.conversation_settled() && !parents_told_in_staff_route {
-        return Err(Violation::new(
-            RuleId::R9,
-            "conversation_or_ground_required",
-            "Een weging rust op stap 3: voer eerst het gesprek met de ouder, of leg vast waarom dat niet kan (veiligheid, of de ouder zou het contact verbreken).",
-        ));
-    }
-    Ok(())
 }
 
 /// The edition a case weighs in: the one its first weighing used (a dossier started under the

@@ -114,19 +114,29 @@ pub(crate) fn check_help_plan(
     Ok(())
 }
 
+/// The help plan a record points at, when it is in the dossier.
+pub(crate) fn find_plan(state: &CaseState, plan: crate::EventId) -> Result<&HelpPlan, Violation> {
+    state
+        .help_plans
+        .iter()
+        .find(|p| p.started.id == plan)
+        .ok_or_else(|| {
+            Violation::new(
+                RuleId::R11,
+                "unknown_help_plan",
+                "Dit hulpplan staat niet in het dossier.",
+            )
+        })
+}
+
 fn open_plan(state: &CaseState, plan: crate::EventId) -> Result<&HelpPlan, Violation> {
-    match state.help_plans.iter().find(|p| p.started.id == plan) {
-        None => Err(Violation::new(
-            RuleId::R11,
-            "unknown_help_plan",
-            "Dit hulpplan staat niet in het dossier.",
-        )),
-        Some(p) if p.ended.is_some() => Err(Violation::new(
+    match find_plan(state, plan)? {
+        p if p.ended.is_some() => Err(Violation::new(
             RuleId::R11,
             "help_plan_ended",
             "Dit hulpplan is al afgesloten.",
         )),
-        Some(p) => Ok(p),
+        p => Ok(p),
     }
 }
 

@@ -4,33 +4,19 @@
 
 use super::check_not_future;
 use super::r00_record::require_full_names;
-use crate::ids::EventId;
+use super::r11_decide::find_plan;
 use crate::records::{HelpPlanSharedInput, HelpReachedInput};
 use crate::rule::RuleId;
-use crate::state::{CaseState, HelpPlan};
+use crate::state::CaseState;
 use crate::violation::{require_text, Violation};
 use chrono::{DateTime, Utc};
-
-fn plan(state: &CaseState, id: EventId) -> Result<&HelpPlan, Violation> {
-    state
-        .help_plans
-        .iter()
-        .find(|p| p.started.id == id)
-        .ok_or_else(|| {
-            Violation::new(
-                RuleId::R11,
-                "unknown_help_plan",
-                "Dit hulpplan staat niet in het dossier.",
-            )
-        })
-}
 
 pub(crate) fn check_shared(
     state: &CaseState,
     input: &HelpPlanSharedInput,
     now: DateTime<Utc>,
 ) -> Result<(), Violation> {
-    plan(state, input.plan)?;
+    find_plan(state, input.plan)?;
     require_full_names(
         &input.shared_with,
         "de ouders met wie het plan is besproken",
@@ -49,7 +35,7 @@ pub(crate) fn check_reached(
     input: &HelpReachedInput,
     now: DateTime<Utc>,
 ) -> Result<(), Violation> {
-    plan(state, input.plan)?;
+    find_plan(state, input.plan)?;
     require_text(
         &input.notes,
         RuleId::R11,
