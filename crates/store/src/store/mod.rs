@@ -1,0 +1,139 @@
+//! The unlocked store: one user's session over the encrypted database. Every write goes
+//! command → engine → events → log + projection, in one durable transaction. One concern per
+//! file: opening and set-up, user administration, recording, case views, integrity, backup.
+
+mod backup;
+mod integrity;
+mod open;
+mod record;
+mod user_rows;
+mod users;
+mod views;
+
+pub use open::{Initialised, LockScreenUser};
+pub use views::{CaseExport, CaseView, RuleText};
+
+use crate::crypto::Key;
+use crate::error::{Result, StoreError};
+use crate::log;
+use meldcode_engine::catalogue::SignalCatalogue;
+use meldcode_engine::people::User;
+use meldcode_engine::profile::SchoolProfile;
+use meldcode_engine::{Actor, CaseId, CaseState, DeviceId, UserId};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use user_rows::load_user;
+
+pub const DB_FILE: &str = "meldcode.db";
+pub const VAULT_FILE: &str = "vault.json";
+
+pub(super) fn db_path(dir: &Path) -> PathBuf {
+    dir.join(DB_FILE)
+}
+
+pub(super) fn vault_path(dir: &Path) -> PathBuf {
+    dir.join(VAULT_FILE)
+}
+
+pub(super) fn new_uuid() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}
+
+/// Case states kept between records: replaying a case on every record would make recording
+/// cost grow with the case. Bounded, because a session may touch many cases.
+pub(super) const CACHED_CASES: usize = 256;
+
+pub struct Store {
+    dir: PathBuf,
+    conn: Connection,
+    key: Key,
+    user: User,
+    device_id: DeviceId,
+    profile: SchoolProfile,
+    catalogue: SignalCatalogue,
+    /// Per case: the log position of its newest event and the state folded up to it.
+    cases: HashMap<CaseId, (i64, CaseState)>,
+    /// This device's chain head after our last append.
+    head: Option<log::DeviceHead>,
+}
+
+impl Store {
+    pub(super) fn from_parts(
+        dir: &Path,
+        conn: Connection,
+        key: Key,
+        user_id: UserId,
+    ) -> Result<Self> {
+        let user = load_user(&conn, user_id)?.ok_or(StoreError::UnknownUser)?;
+        let meta = |k: &str| -> Result<String> {
+            conn.query_row("SELECT value FROM meta WHERE key = ?1", params![k], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or(StoreError::Damaged {
+                detail: "instellingen ontbreken".into(),
+            })
+        };
+        let device_id = meta("device_id")?
+            .parse()
+            .map_err(|_| StoreError::Damaged {
+                detail: "apparaat-id".into(),
+            })?;
+        let profile =
+            serde_json::from_str(&meta("school_profile")?).map_err(|_| StoreError::Damaged {
+                detail: "schoolprofiel".into(),
+            })?;
+        Ok(Self {
+            dir: dir.to_owned(),
+            conn,
+            key,
+            user,
+            device_id,
+            profile,
+            catalogue: SignalCatalogue::default_catalogue(),
+            cases: HashMap::new(),
+            head: None,
+        })
+    }
+
+    pub fn actor(&self) -> Actor {
+        self.user.actor()
+    }
+
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+
+    pub fn profile(&self) -> &SchoolProfile {
+        &self.profile
+    }
+
+    pub fn catalogue(&self) -> &SignalCatalogue {
+        &self.catalogue
+    }
+
+    pub fn device_id(&self) -> DeviceId {
+        self.device_id
+    }
+
+    /// Drops the key (zeroised) and closes the database.
+    pub fn lock(self) {}
+
+    /// For tests and the bench: the raw connection.
+    #[doc(hidden)]
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// The data folder is private to the user who runs the app.
+pub(super) fn create_private_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
