@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "remove_user",
     "reset_pin",
     "change_pin",
+    "acknowledge_alarms",
     "save_settings",
     "open_contact",
 ];

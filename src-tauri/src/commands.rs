@@ -18,6 +18,9 @@ use tauri_plugin_opener::OpenerExt;
 
 type Reply<T> = Result<T, ErrorBody>;
 
+/// A PIN, passphrase or key from the UI: wiped from memory when the command is done.
+type Secret = zeroize::Zeroizing<String>;
+
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn lock_screen(shell: State<'_, Shell>) -> LockScreen {
     Store::lock_screen(&shell.dir)
@@ -42,7 +45,7 @@ pub fn set_up(
     shell: State<'_, Shell>,
     profile_text: Option<String>,
     coordinator_name: String,
-    pin: String,
+    pin: Secret,
 ) -> Reply<Setup> {
     let profile = match profile_text {
         Some(text) => SchoolProfile::from_json(&text)?,
@@ -64,7 +67,7 @@ pub fn set_up(
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn unlock(shell: State<'_, Shell>, user_id: UserId, pin: String) -> Reply<Session> {
+pub fn unlock(shell: State<'_, Shell>, user_id: UserId, pin: Secret) -> Reply<Session> {
     let store = Store::unlock(&shell.dir, user_id, &pin)?;
     let session = store.session();
     shell.open(store);
@@ -121,29 +124,49 @@ pub fn users(shell: State<'_, Shell>) -> Reply<Vec<User>> {
     shell.with_store(|s| Ok(s.users()?))
 }
 
+/// Administration takes the acting user's own PIN again (`acting_pin`).
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn add_user(
     shell: State<'_, Shell>,
+    acting_pin: Secret,
     full_name: String,
     role: Role,
-    pin: String,
+    pin: Secret,
 ) -> Reply<User> {
-    shell.with_store(|s| Ok(s.add_user(&full_name, role, &pin)?))
+    shell.with_store(|s| Ok(s.add_user(&acting_pin, &full_name, role, &pin)?))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn remove_user(shell: State<'_, Shell>, user_id: UserId) -> Reply<()> {
-    shell.with_store(|s| Ok(s.remove_user(user_id)?))
+pub fn remove_user(shell: State<'_, Shell>, acting_pin: Secret, user_id: UserId) -> Reply<()> {
+    shell.with_store(|s| Ok(s.remove_user(&acting_pin, user_id)?))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn reset_pin(shell: State<'_, Shell>, user_id: UserId, pin: String) -> Reply<()> {
-    shell.with_store(|s| Ok(s.reset_pin(user_id, &pin)?))
+pub fn reset_pin(
+    shell: State<'_, Shell>,
+    acting_pin: Secret,
+    user_id: UserId,
+    pin: Secret,
+) -> Reply<()> {
+    shell.with_store(|s| Ok(s.reset_pin(&acting_pin, user_id, &pin)?))
 }
 
+/// Also after unlocking with a PIN the coordinator set: the session then says so no more.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn change_pin(shell: State<'_, Shell>, current_pin: String, new_pin: String) -> Reply<()> {
-    shell.with_store(|s| Ok(s.change_pin(&current_pin, &new_pin)?))
+pub fn change_pin(shell: State<'_, Shell>, current_pin: Secret, new_pin: Secret) -> Reply<Session> {
+    shell.with_store(|s| {
+        s.change_pin(&current_pin, &new_pin)?;
+        Ok(s.session())
+    })
+}
+
+/// The coordinator or the director has dealt with the record's alarms.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn acknowledge_alarms(shell: State<'_, Shell>) -> Reply<Session> {
+    shell.with_store(|s| {
+        s.acknowledge_alarms()?;
+        Ok(s.session())
+    })
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

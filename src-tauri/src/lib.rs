@@ -1,5 +1,6 @@
 //! Meldcode's Tauri shell: the store behind a lock, and thin commands over it.
 
+mod away;
 mod commands;
 mod contacts;
 mod idle_clock;
@@ -7,8 +8,7 @@ mod shell;
 
 use shell::Shell;
 use std::path::PathBuf;
-use std::time::Duration;
-use tauri::{Emitter, Manager};
+use tauri::Manager;
 
 /// The data folder: `MELDCODE_DATA_DIR` when set (tests, a school's own layout), else the
 /// platform's app data folder, which the `meldcode` CLI uses too.
@@ -19,27 +19,17 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
     Ok(app.path().app_data_dir()?)
 }
 
-/// Checks every few seconds whether the idle time has passed; locking drops the key, and the UI
-/// is told so that it shows the lock screen at once.
-fn watch_idle(app: tauri::AppHandle) {
-    std::thread::spawn(move || loop {
-        std::thread::sleep(Duration::from_secs(5));
-        let shell = app.state::<Shell>();
-        if shell.idle_too_long() && shell.lock() {
-            let _ = app.emit("locked", "idle");
-        }
-    });
-}
-
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             app.manage(Shell::new(data_dir(app)?));
-            watch_idle(app.handle().clone());
+            away::watch(app.handle().clone());
+            away::watch_suspend(app.handle().clone());
             Ok(())
         })
+        .on_window_event(away::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::lock_screen,
             commands::default_profile,
@@ -59,6 +49,7 @@ pub fn run() {
             commands::remove_user,
             commands::reset_pin,
             commands::change_pin,
+            commands::acknowledge_alarms,
             commands::save_settings,
             commands::open_contact,
         ])

@@ -49,6 +49,12 @@ pub enum Cmd {
         /// File with one request or an array of requests; `-` or absent reads stdin.
         file: Option<PathBuf>,
     },
+    /// The record's alarms (missing or changed events, an older copy put back); printed on
+    /// every command until the coordinator or the director acknowledges them.
+    Alarms {
+        #[arg(long)]
+        acknowledge: bool,
+    },
     /// Check every hash chain and every page of the database.
     Verify,
     /// One case's full record as JSON.

@@ -16,6 +16,11 @@ use print::Out;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Before anything reads a PIN or opens the store. A failure only warns: the IT person must
+    // still be able to verify, back up and recover, and a dump needs a crash as well.
+    if let Err(e) = meldcode_harden::disable_core_dumps() {
+        eprintln!("meldcode: warning: could not disable core dumps ({e}); going on");
+    }
     let cli = Cli::parse();
     let out = Out { json: cli.json };
     match run(cli, out) {
@@ -66,23 +71,23 @@ fn run(cli: Cli, out: Out) -> Result<(), Failure> {
             out.initialised(&dir, init.store.user(), &init.recovery_key);
         }
         Cmd::User(cmd) => {
-            let mut store = session::unlock(&dir, user)?;
+            let (mut store, acting_pin) = session::unlock_keeping_pin(&dir, user)?;
             match cmd {
                 UserCmd::Add { name, role } => {
                     let pin = new_pin(&format!("First PIN for {name}: "))?;
-                    let added = store.add_user(&name, role.into(), &pin)?;
+                    let added = store.add_user(&acting_pin, &name, role.into(), &pin)?;
                     out.user_added(&added);
                 }
                 UserCmd::List => out.users(&store.users()?),
                 UserCmd::Remove { user } => {
                     let who = session::resolve_user(&dir, Some(&user))?;
-                    store.remove_user(who.id)?;
+                    store.remove_user(&acting_pin, who.id)?;
                     out.done("user removed");
                 }
                 UserCmd::ResetPin { user } => {
                     let who = session::resolve_user(&dir, Some(&user))?;
                     let pin = new_pin(&format!("New PIN for {}: ", who.display_name))?;
-                    store.reset_pin(who.id, &pin)?;
+                    store.reset_pin(&acting_pin, who.id, &pin)?;
                     out.done("PIN set");
                 }
                 UserCmd::ChangePin => {
@@ -120,6 +125,15 @@ fn run(cli: Cli, out: Out) -> Result<(), Failure> {
                         exit_code: failure.exit_code,
                     });
                 }
+            }
+        }
+        Cmd::Alarms { acknowledge } => {
+            let mut store = session::unlock(&dir, user)?;
+            if acknowledge {
+                store.acknowledge_alarms()?;
+                out.done("alarms acknowledged");
+            } else {
+                out.json_value(&store.alarms());
             }
         }
         Cmd::Verify => {

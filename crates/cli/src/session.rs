@@ -49,7 +49,28 @@ pub fn read_pin(env: &str, prompt: &str) -> Result<Zeroizing<String>, Failure> {
 }
 
 pub fn unlock(dir: &Path, user: Option<&str>) -> Result<Store, Failure> {
+    Ok(unlock_keeping_pin(dir, user)?.0)
+}
+
+/// Unlocks and keeps the PIN for administration, which asks for it again.
+pub fn unlock_keeping_pin(
+    dir: &Path,
+    user: Option<&str>,
+) -> Result<(Store, Zeroizing<String>), Failure> {
     let who = resolve_user(dir, user)?;
     let pin = read_pin("MELDCODE_PIN", &format!("PIN for {}: ", who.display_name))?;
-    Ok(Store::unlock(dir, who.id, &pin)?)
+    let store = Store::unlock(dir, who.id, &pin)?;
+    warn_of_alarms(&store);
+    Ok((store, pin))
+}
+
+/// The record's alarms go to stderr on every command, as the app shows them on every screen.
+fn warn_of_alarms(store: &Store) {
+    for alarm in store.alarms() {
+        eprintln!("ALARM ({:?}): {}", alarm.kind, alarm.what);
+        if let Some(since) = alarm.since {
+            eprintln!("  since {}", since.to_rfc3339());
+        }
+        eprintln!("  {}", alarm.todo);
+    }
 }

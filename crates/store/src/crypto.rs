@@ -5,7 +5,10 @@ use crate::error::{Result, StoreError};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 use zeroize::Zeroizing;
 
 pub const KEY_LEN: usize = 32;
@@ -31,7 +34,33 @@ pub struct KdfParams {
     pub parallelism: u32,
 }
 
+/// OWASP's minimum configurations for Argon2id (Password Storage Cheat Sheet): memory in KiB and
+/// passes, one lane. A parameter set is acceptable when it meets one of them on both counts.
+pub const OWASP_MINIMUMS: [(u32, u32); 5] = [
+    (47_104, 1),
+    (19_456, 2),
+    (12_288, 3),
+    (9_216, 4),
+    (7_168, 5),
+];
+
 impl KdfParams {
+    /// Refuses parameters below OWASP's minimum: a vault (or an attacker editing one) must not
+    /// make guessing a PIN cheaper.
+    pub fn check_floor(self) -> Result<()> {
+        let meets = OWASP_MINIMUMS
+            .iter()
+            .any(|&(m, t)| self.memory_kib >= m && self.iterations >= t);
+        if meets && self.parallelism >= 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Damaged {
+                detail: "de sleutelafleiding in het sleutelbestand is zwakker dan toegestaan"
+                    .into(),
+            })
+        }
+    }
+
     /// Above OWASP's minimum for Argon2id (19 MiB, 2 passes): 64 MiB, 3 passes. Measured by
     /// `make bench` on the target machines.
     pub const DEFAULT: Self = Self {
@@ -66,6 +95,35 @@ pub fn derive_user_key(
         .hash_password_into(pin.as_bytes(), salt, out.as_mut_slice())
         .map_err(invalid)?;
     Ok(out)
+}
+
+/// A key for one purpose (`info`) from the device secret, so that the vault's MAC key and the
+/// Argon2 secret input are never the same bytes.
+pub fn derive_subkey(secret: &Key, info: &[u8]) -> Result<Key> {
+    let mut out = Zeroizing::new([0u8; KEY_LEN]);
+    Hkdf::<Sha256>::new(None, secret.as_slice())
+        .expand(info, out.as_mut_slice())
+        .map_err(|_| StoreError::Invalid {
+            message: "Sleutelafleiding mislukt.".into(),
+        })?;
+    Ok(out)
+}
+
+/// HMAC-SHA-256 over `data`.
+pub fn mac(key: &Key, data: &[u8]) -> Vec<u8> {
+    let mut m = <Hmac<Sha256> as KeyInit>::new_from_slice(key.as_slice())
+        .expect("HMAC takes a key of any length");
+    m.update(data);
+    m.finalize().into_bytes().to_vec()
+}
+
+/// Constant-time comparison through the HMAC crate.
+pub fn mac_matches(key: &Key, data: &[u8], tag: &[u8]) -> bool {
+    let Ok(mut m) = <Hmac<Sha256> as KeyInit>::new_from_slice(key.as_slice()) else {
+        return false;
+    };
+    m.update(data);
+    m.verify_slice(tag).is_ok()
 }
 
 /// A wrapped key: nonce and ciphertext, bound to `aad` (the user id or "recovery").
@@ -166,9 +224,10 @@ pub(crate) mod hex_bytes {
 mod tests {
     use super::*;
 
-    const FAST: KdfParams = KdfParams {
-        memory_kib: 1024,
-        iterations: 1,
+    /// The cheapest of OWASP's minimum configurations.
+    const FLOOR: KdfParams = KdfParams {
+        memory_kib: 7_168,
+        iterations: 5,
         parallelism: 1,
     };
 
@@ -176,14 +235,54 @@ mod tests {
     fn a_wrapped_key_opens_only_with_the_same_pin_secret_and_aad() {
         let db_key = random_key().unwrap();
         let salt = random_bytes::<16>().unwrap();
-        let k = derive_user_key("482913", &salt, b"device", FAST).unwrap();
+        let k = derive_user_key("482913", &salt, b"device", FLOOR).unwrap();
         let sealed = seal(&k, b"user-1", db_key.as_slice()).unwrap();
         assert_eq!(open(&k, b"user-1", &sealed).unwrap(), db_key);
         assert!(open(&k, b"user-2", &sealed).is_none());
-        let wrong_pin = derive_user_key("482914", &salt, b"device", FAST).unwrap();
+        let wrong_pin = derive_user_key("482914", &salt, b"device", FLOOR).unwrap();
         assert!(open(&wrong_pin, b"user-1", &sealed).is_none());
-        let other_device = derive_user_key("482913", &salt, b"other", FAST).unwrap();
+        let other_device = derive_user_key("482913", &salt, b"other", FLOOR).unwrap();
         assert!(open(&other_device, b"user-1", &sealed).is_none());
+    }
+
+    #[test]
+    fn kdf_parameters_below_owasp_are_refused() {
+        assert!(KdfParams::DEFAULT.check_floor().is_ok());
+        assert!(FLOOR.check_floor().is_ok());
+        for weak in [
+            KdfParams {
+                memory_kib: 1024,
+                iterations: 1,
+                parallelism: 1,
+            },
+            KdfParams {
+                memory_kib: 19_456,
+                iterations: 1,
+                parallelism: 1,
+            },
+            KdfParams {
+                memory_kib: 7_168,
+                iterations: 4,
+                parallelism: 1,
+            },
+            KdfParams {
+                memory_kib: 65_536,
+                iterations: 3,
+                parallelism: 0,
+            },
+        ] {
+            assert!(weak.check_floor().is_err(), "{weak:?}");
+        }
+    }
+
+    #[test]
+    fn a_mac_fails_on_any_changed_byte_or_other_key() {
+        let key = derive_subkey(&random_key().unwrap(), b"test").unwrap();
+        let tag = mac(&key, b"vault body");
+        assert!(mac_matches(&key, b"vault body", &tag));
+        assert!(!mac_matches(&key, b"vault bodY", &tag));
+        let other = derive_subkey(&random_key().unwrap(), b"test").unwrap();
+        assert!(!mac_matches(&other, b"vault body", &tag));
     }
 
     #[test]

@@ -20,12 +20,19 @@ pub enum StoreError {
     LockedOut {
         seconds: u64,
     },
-    WeakPin,
+    /// The PIN or passphrase is too easy to guess; the reason says why.
+    WeakPin(crate::pin_policy::WeakSecret),
     WrongRecoveryKey,
     /// The OS keyring cannot be reached, or its entry is gone.
     Keyring {
         missing_entry: bool,
         detail: String,
+    },
+    /// The vault failed its MAC, or an unauthenticated older format was put in its place.
+    VaultChanged,
+    /// The vault is older than the keyring says: a copy was put back.
+    RolledBack {
+        saved_at: chrono::DateTime<chrono::Utc>,
     },
     /// The file or an event was damaged or changed outside the app.
     Damaged {
@@ -57,13 +64,15 @@ impl StoreError {
             Self::UnknownUser => "unknown_user",
             Self::WrongPin { .. } => "wrong_pin",
             Self::LockedOut { .. } => "locked_out",
-            Self::WeakPin => "weak_pin",
+            Self::WeakPin(_) => "weak_pin",
             Self::WrongRecoveryKey => "wrong_recovery_key",
             Self::Keyring {
                 missing_entry: true,
                 ..
             } => "keyring_entry_missing",
             Self::Keyring { .. } => "keyring_unavailable",
+            Self::VaultChanged => "vault_changed",
+            Self::RolledBack { .. } => "rolled_back",
             Self::Damaged { .. } => "damaged",
             Self::NotFound { .. } => "not_found",
             Self::NotAllowed { .. } => "not_allowed",
@@ -86,10 +95,15 @@ impl StoreError {
             Self::LockedOut { seconds } => format!(
                 "Te vaak een onjuiste pincode. Probeer het over {seconds} seconden opnieuw."
             ),
-            Self::WeakPin => "Kies een pincode van minstens 6 cijfers die niet alleen uit dezelfde of opeenvolgende cijfers bestaat.".into(),
+            Self::WeakPin(reason) => reason.message_nl().into(),
             Self::WrongRecoveryKey => "De herstelsleutel klopt niet. Controleer hem met het papier uit de kluis.".into(),
             Self::Keyring { missing_entry: true, .. } => "De sleutel van dit apparaat ontbreekt in de sleutelbos van het besturingssysteem. Open het dossier met de herstelsleutel uit de kluis van de school.".into(),
             Self::Keyring { detail, .. } => format!("De sleutelbos van het besturingssysteem is niet bereikbaar ({detail}). Zonder sleutelbos opent Meldcode het dossier niet. Laat de ICT-beheerder de sleutelbos herstellen; is de sleutel van dit apparaat verloren, dan is de herstelsleutel uit de kluis nodig."),
+            Self::VaultChanged => "Het sleutelbestand van dit apparaat is buiten de app gewijzigd. Alleen de intern begeleider kan het dossier nu openen, met de herstelsleutel uit de kluis; daarna stelt zij voor iedereen een nieuwe pincode in. Meld dit aan de directie.".into(),
+            Self::RolledBack { saved_at } => format!(
+                "Het sleutelbestand op dit apparaat is vervangen door een oudere versie (van {}). Wat daarna is vastgelegd, kan ontbreken. Alleen de intern begeleider kan het dossier nu openen, met de herstelsleutel uit de kluis. Meld dit aan de directie.",
+                saved_at.with_timezone(&chrono::Local).format("%d-%m-%Y %H:%M")
+            ),
             Self::Damaged { detail } => format!("Het dossierbestand is beschadigd of gewijzigd ({detail}). Zet een reservekopie terug en neem contact op met de ICT-beheerder."),
             Self::NotFound { what } => format!("{what} niet gevonden."),
             Self::NotAllowed { message }

@@ -44,22 +44,72 @@ fn set_platform_store() -> keyring_core::Result<()> {
     ))
 }
 
+/// What the keyring entry holds: the device secret and, since vault version 2, the vault's save
+/// counter and this device's last chain position. A file copy of the vault cannot roll these
+/// back: they live in the OS keyring, outside the data folder.
+pub struct DeviceEntry {
+    pub secret: Key,
+    /// `None` for an entry written before vault version 2 (the secret alone).
+    pub counter: Option<u64>,
+    pub own_seq: u64,
+}
+
+const ENTRY_LEN: usize = KEY_LEN + 16;
+
 pub fn create_device_secret(device: DeviceId) -> Result<Key> {
     let secret = random_key()?;
-    entry(device)?.set_secret(secret.as_slice())?;
+    store_device_entry(device, &secret, 0, 0)?;
     Ok(secret)
 }
 
-pub fn load_device_secret(device: DeviceId) -> Result<Key> {
+pub fn store_device_entry(
+    device: DeviceId,
+    secret: &Key,
+    counter: u64,
+    own_seq: u64,
+) -> Result<()> {
+    let mut bytes = Zeroizing::new([0u8; ENTRY_LEN]);
+    bytes[..KEY_LEN].copy_from_slice(secret.as_slice());
+    bytes[KEY_LEN..KEY_LEN + 8].copy_from_slice(&counter.to_le_bytes());
+    bytes[KEY_LEN + 8..].copy_from_slice(&own_seq.to_le_bytes());
+    entry(device)?.set_secret(bytes.as_slice())?;
+    Ok(())
+}
+
+pub fn load_device_entry(device: DeviceId) -> Result<DeviceEntry> {
     let bytes = Zeroizing::new(entry(device)?.get_secret()?);
-    let key: [u8; KEY_LEN] = bytes
-        .as_slice()
-        .try_into()
-        .map_err(|_| StoreError::Keyring {
-            missing_entry: true,
-            detail: "onverwachte sleutellengte".into(),
-        })?;
-    Ok(Zeroizing::new(key))
+    let wrong = || StoreError::Keyring {
+        missing_entry: true,
+        detail: "onverwachte sleutellengte".into(),
+    };
+    let secret: [u8; KEY_LEN] = bytes
+        .get(..KEY_LEN)
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(wrong)?;
+    let word = |at: usize| -> Result<u64> {
+        let b: [u8; 8] = bytes
+            .get(at..at + 8)
+            .and_then(|s| s.try_into().ok())
+            .ok_or_else(wrong)?;
+        Ok(u64::from_le_bytes(b))
+    };
+    match bytes.len() {
+        KEY_LEN => Ok(DeviceEntry {
+            secret: Zeroizing::new(secret),
+            counter: None,
+            own_seq: 0,
+        }),
+        ENTRY_LEN => Ok(DeviceEntry {
+            secret: Zeroizing::new(secret),
+            counter: Some(word(KEY_LEN)?),
+            own_seq: word(KEY_LEN + 8)?,
+        }),
+        _ => Err(wrong()),
+    }
+}
+
+pub fn load_device_secret(device: DeviceId) -> Result<Key> {
+    Ok(load_device_entry(device)?.secret)
 }
 
 /// Used when the store is removed, and by tests of a lost keyring entry.

@@ -9,6 +9,7 @@ pub mod error;
 pub mod files;
 pub mod keyring;
 pub mod log;
+pub mod pin_policy;
 pub mod projection;
 pub mod provisioning;
 pub mod settings;

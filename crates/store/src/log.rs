@@ -9,7 +9,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 /// The chain starts from 32 zero bytes.
-const GENESIS: [u8; 32] = [0; 32];
+pub const GENESIS: [u8; 32] = [0; 32];
 
 pub fn chain_hash(prev: &[u8], body: &[u8]) -> Vec<u8> {
     let mut h = Sha256::new();
@@ -26,8 +26,9 @@ pub struct DeviceHead {
     pub hash: Vec<u8>,
 }
 
-pub fn device_head(conn: &Connection, device: DeviceId) -> Result<DeviceHead> {
-    let row: Option<(i64, String, Vec<u8>)> = conn
+/// A chain's newest event: sequence number, body and hash.
+fn newest(conn: &Connection, device: DeviceId) -> Result<Option<(i64, String, Vec<u8>)>> {
+    Ok(conn
         .prepare_cached(
             "SELECT device_seq, body, hash FROM events WHERE device_id = ?1
              ORDER BY device_seq DESC LIMIT 1",
@@ -35,8 +36,11 @@ pub fn device_head(conn: &Connection, device: DeviceId) -> Result<DeviceHead> {
         .query_row(params![device.to_string()], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
-        .optional()?;
-    match row {
+        .optional()?)
+}
+
+pub fn device_head(conn: &Connection, device: DeviceId) -> Result<DeviceHead> {
+    match newest(conn, device)? {
         None => Ok(DeviceHead {
             last_seq: 0,
             clock: Hlc::default(),
@@ -99,17 +103,112 @@ pub fn case_tip(conn: &Connection, case: CaseId) -> Result<Option<i64>> {
         .query_row(params![case.to_string()], |r| r.get(0))?)
 }
 
+/// A chain's newest event: where it stands and when it was recorded.
+pub struct TipEvent {
+    pub seq: u64,
+    pub hash: Vec<u8>,
+    pub recorded_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub fn tip_event(conn: &Connection, device: DeviceId) -> Result<Option<TipEvent>> {
+    newest(conn, device)?
+        .map(|(seq, body, hash)| {
+            Ok(TipEvent {
+                seq: u64::try_from(seq).unwrap_or(0),
+                hash,
+                recorded_at: parse(&body)?.recorded_at,
+            })
+        })
+        .transpose()
+}
+
+/// Whether the event at `seq` of a chain is there, hashes to its own hash, links to the event
+/// before it, and (when given) has the hash remembered for it.
+pub fn link_intact(
+    conn: &Connection,
+    device: DeviceId,
+    seq: u64,
+    expected: Option<&[u8]>,
+) -> Result<bool> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT body, prev_hash, hash FROM events WHERE device_id = ?1 AND device_seq = ?2",
+    )?;
+    let mut at = |s: u64| -> Result<Option<EventRow>> { Ok(stmt_row(&mut stmt, device, s)?) };
+    let Some((body, prev_hash, hash)) = at(seq)? else {
+        return Ok(false);
+    };
+    let before = match seq {
+        0 | 1 => GENESIS.to_vec(),
+        _ => match at(seq - 1)? {
+            Some((_, _, h)) => h,
+            None => return Ok(false),
+        },
+    };
+    Ok(prev_hash == before
+        && chain_hash(&prev_hash, body.as_bytes()) == hash
+        && expected.is_none_or(|e| e == hash.as_slice()))
+}
+
+/// Body, previous hash and own hash of one event.
+type EventRow = (String, Vec<u8>, Vec<u8>);
+
+fn stmt_row(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    device: DeviceId,
+    seq: u64,
+) -> rusqlite::Result<Option<EventRow>> {
+    stmt.query_row(
+        params![device.to_string(), i64::try_from(seq).unwrap_or(i64::MAX)],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .optional()
+}
+
+/// Every device with a chain in the log and the length of its chain. One index probe per
+/// device (a loose index scan), not a pass over the log.
+pub fn chains(conn: &Connection) -> Result<Vec<(DeviceId, u64)>> {
+    let mut next = conn.prepare_cached(
+        "SELECT device_id FROM events WHERE device_id > ?1 ORDER BY device_id LIMIT 1",
+    )?;
+    let mut out = Vec::new();
+    let mut after = String::new();
+    while let Some(device) = next
+        .query_row(params![after], |r| r.get::<_, String>(0))
+        .optional()?
+    {
+        let id: DeviceId = device.parse().map_err(|_| StoreError::Damaged {
+            detail: "apparaat-id in het logboek".into(),
+        })?;
+        let len = device_tip(conn, id)?.map_or(0, |(seq, _)| seq);
+        out.push((id, len));
+        after = device;
+    }
+    Ok(out)
+}
+
 fn parse(body: &str) -> Result<Envelope> {
     serde_json::from_str(body).map_err(|_| StoreError::Damaged {
         detail: "een gebeurtenis kan niet worden gelezen".into(),
     })
 }
 
-pub fn case_events(conn: &Connection, case: CaseId) -> Result<Vec<Envelope>> {
+/// A case's events from the chains of `known` devices; a chain of any other device was not
+/// made by this installation (or one it enrolled) and is left out.
+pub fn case_events(conn: &Connection, case: CaseId, known: &[DeviceId]) -> Result<Vec<Envelope>> {
+    let known: Vec<String> = known.iter().map(ToString::to_string).collect();
     let mut stmt =
-        conn.prepare_cached("SELECT body FROM events WHERE case_id = ?1 ORDER BY seq")?;
-    let rows = stmt.query_map(params![case.to_string()], |r| r.get::<_, String>(0))?;
-    rows.map(|b| parse(&b?)).collect()
+        conn.prepare_cached("SELECT device_id, body FROM events WHERE case_id = ?1 ORDER BY seq")?;
+    let rows = stmt.query_map(params![case.to_string()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (device, body) = row?;
+        if known.contains(&device) {
+            out.push(parse(&body)?);
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -121,7 +220,7 @@ pub struct VerifyReport {
 
 /// Walks every device chain and checks every hash, sequence number and body. Any mismatch is
 /// `Damaged`: the file was damaged or changed outside the app.
-pub fn verify(conn: &Connection) -> Result<VerifyReport> {
+pub fn verify(conn: &Connection, known: &[DeviceId]) -> Result<VerifyReport> {
     let damaged = |detail: String| StoreError::Damaged { detail };
     // Every page's HMAC, including pages the chains below never read.
     let mut check = conn.prepare("PRAGMA cipher_integrity_check")?;
@@ -162,6 +261,12 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
             row.get(6)?,
         );
         if current.as_deref() != Some(device.as_str()) {
+            if !known.iter().any(|k| k.to_string() == device) {
+                return Err(damaged(format!(
+                    "een keten van een onbekend apparaat ({})",
+                    short(&device)
+                )));
+            }
             current = Some(device.clone());
             report.devices += 1;
             expected_seq = 1;

@@ -120,7 +120,7 @@ fn lock_screen_before_set_up_offers_the_national_numbers() {
 fn lock_screen_after_set_up_lists_users_and_the_schools_emergency_bar() {
     let mut f = fresh();
     f.store
-        .add_user("Pieter de Vries", Role::Teacher, "735142")
+        .add_user(PIN, "Pieter de Vries", Role::Teacher, "735142")
         .unwrap();
     let screen = Store::lock_screen(&f.data());
     assert_eq!(screen.problem, None);

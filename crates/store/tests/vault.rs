@@ -64,7 +64,7 @@ fn change_pin_then_only_the_new_pin_opens() {
     ));
     assert!(matches!(
         store.change_pin(PIN, "123456"),
-        Err(StoreError::WeakPin)
+        Err(StoreError::WeakPin(_))
     ));
     store.change_pin(PIN, "581302").unwrap();
     store.lock();
@@ -78,16 +78,16 @@ fn coordinator_adds_and_removes_users_and_a_teacher_cannot() {
     let data = f.data();
     let mut store = f.store;
     let teacher = store
-        .add_user("Jeroen Smit", Role::Teacher, "730461")
+        .add_user(PIN, "Jeroen Smit", Role::Teacher, "730461")
         .unwrap();
     assert!(matches!(
-        store.add_user("J. S.", Role::Teacher, "730461"),
+        store.add_user(PIN, "J. S.", Role::Teacher, "730461"),
         Err(StoreError::Invalid { .. })
     ));
     store.lock();
     let mut as_teacher = Store::unlock(&data, teacher.id, "730461").unwrap();
     assert!(matches!(
-        as_teacher.add_user("Petra Bakker", Role::Teacher, "610428"),
+        as_teacher.add_user(PIN, "Petra Bakker", Role::Teacher, "610428"),
         Err(StoreError::NotAllowed { .. })
     ));
     as_teacher.lock();
@@ -97,7 +97,7 @@ fn coordinator_adds_and_removes_users_and_a_teacher_cannot() {
         .find(|u| u.role == Role::Coordinator)
         .unwrap();
     let mut store = Store::unlock(&data, coordinator.id, PIN).unwrap();
-    store.remove_user(teacher.id).unwrap();
+    store.remove_user(PIN, teacher.id).unwrap();
     assert!(matches!(
         Store::unlock(&data, teacher.id, "730461"),
         Err(StoreError::UnknownUser)
@@ -112,7 +112,7 @@ fn missing_keyring_entry_says_so_and_the_recovery_key_opens() {
     let me = f.store.user().id;
     let mut store = f.store;
     let teacher = store
-        .add_user("Jeroen Smit", Role::Teacher, "730461")
+        .add_user(PIN, "Jeroen Smit", Role::Teacher, "730461")
         .unwrap();
     let case = case_with_signal(&mut store);
     let device = store.device_id();
@@ -143,9 +143,51 @@ fn missing_keyring_entry_says_so_and_the_recovery_key_opens() {
     assert!(teacher_row.needs_new_pin);
     assert!(Store::unlock(&data, teacher.id, "730461").is_err());
     let mut store = Store::unlock(&data, me, "581302").unwrap();
-    store.reset_pin(teacher.id, "906142").unwrap();
+    store.reset_pin("581302", teacher.id, "906142").unwrap();
     store.lock();
-    Store::unlock(&data, teacher.id, "906142").unwrap();
+    // A PIN the coordinator set is changed by its owner at first use.
+    let mut teacher_store = Store::unlock(&data, teacher.id, "906142").unwrap();
+    assert!(teacher_store.must_change_pin());
+    teacher_store.change_pin("906142", "730518").unwrap();
+    assert!(!teacher_store.must_change_pin());
+    teacher_store.lock();
+    assert!(!Store::unlock(&data, teacher.id, "730518")
+        .unwrap()
+        .must_change_pin());
+}
+
+#[test]
+fn administration_asks_for_the_acting_users_pin_again() {
+    let mut f = fresh();
+    let wrong = f
+        .store
+        .add_user("000001", "Jeroen Smit", Role::Teacher, "730461")
+        .expect_err("a wrong acting PIN is refused");
+    assert_eq!(wrong.code(), "wrong_pin");
+    assert!(f.store.users().unwrap().len() == 1, "nobody was added");
+    let teacher = f
+        .store
+        .add_user(PIN, "Jeroen Smit", Role::Teacher, "730461")
+        .unwrap();
+    assert!(matches!(
+        f.store.reset_pin("000001", teacher.id, "906142"),
+        Err(StoreError::WrongPin { .. })
+    ));
+    assert!(matches!(
+        f.store.remove_user("000001", teacher.id),
+        Err(StoreError::WrongPin { .. })
+    ));
+    // The wrong PINs counted: two more and the delay starts.
+    assert!(matches!(
+        f.store.remove_user("000001", teacher.id),
+        Err(StoreError::WrongPin {
+            attempts_left_before_delay: 0
+        })
+    ));
+    assert!(matches!(
+        f.store.remove_user("000001", teacher.id),
+        Err(StoreError::LockedOut { .. })
+    ));
 }
 
 #[test]
@@ -155,7 +197,7 @@ fn recovery_with_the_keyring_intact_keeps_the_other_pins() {
     let me = f.store.user().id;
     let mut store = f.store;
     let teacher = store
-        .add_user("Jeroen Smit", Role::Teacher, "730461")
+        .add_user(PIN, "Jeroen Smit", Role::Teacher, "730461")
         .unwrap();
     store.lock();
     Store::recover(&data, &f.recovery_key, me, "581302")
@@ -170,7 +212,7 @@ fn recovery_is_for_a_coordinator() {
     let data = f.data();
     let mut store = f.store;
     let teacher = store
-        .add_user("Jeroen Smit", Role::Teacher, "730461")
+        .add_user(PIN, "Jeroen Smit", Role::Teacher, "730461")
         .unwrap();
     store.lock();
     assert!(matches!(
@@ -212,7 +254,7 @@ fn two_processes_adding_users_at_once_keep_both() {
             let name = name.to_string();
             std::thread::spawn(move || {
                 let mut store = Store::unlock(&data, me, PIN).unwrap();
-                store.add_user(&name, Role::Teacher, "730461").unwrap();
+                store.add_user(PIN, &name, Role::Teacher, "730461").unwrap();
             })
         })
         .collect();

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::policy::{CasePolicy, Edition};
 
 pub use phone::PhoneNumber;
+pub use validate::check_contact;
 
 /// Embedded rather than read at run time: the engine does no I/O, and the emergency bar must
 /// work on the very first start, offline.

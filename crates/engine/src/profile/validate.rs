@@ -151,7 +151,7 @@ fn check(raw: RawProfile, problems: &mut Problems) -> Option<SchoolProfile> {
     let mut seen_ids = HashSet::new();
     let mut contacts = Vec::with_capacity(raw.contacts.len());
     for (i, raw_contact) in raw.contacts.into_iter().enumerate() {
-        let contact = check_contact(raw_contact, i, &mut seen_ids, problems);
+        let contact = read_contact(raw_contact, i, &mut seen_ids, problems);
         if let Some(contact) = contact {
             contacts.push(contact);
         }
@@ -242,7 +242,7 @@ fn present(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-fn check_contact(
+fn read_contact(
     raw: RawContact,
     index: usize,
     seen_ids: &mut HashSet<String>,
@@ -261,37 +261,13 @@ fn check_contact(
     for field in raw.unknown.keys() {
         problems.add(who, field, unknown_field(field));
     }
-    if id.is_empty() {
-        problems.add(
-            who,
-            "id",
-            "Het id ontbreekt. Geef elk contact een vaste korte naam, bijvoorbeeld \
-             \"veilig-thuis-groningen\"."
-                .to_owned(),
-        );
-    } else if !is_slug(&id) {
-        problems.add(
-            who,
-            "id",
-            format!(
-                "Het id '{id}' mag alleen kleine letters, cijfers en streepjes bevatten, \
-                 bijvoorbeeld \"veilig-thuis-groningen\"."
-            ),
-        );
-    } else if !seen_ids.insert(id.clone()) {
+    let name = raw.name.trim().to_owned();
+    identity_problems(&id, &name, who, problems);
+    if !id.is_empty() && is_slug(&id) && !seen_ids.insert(id.clone()) {
         problems.add(
             who,
             "id",
             format!("Het id '{id}' komt vaker voor. Elk contact heeft een eigen id nodig."),
-        );
-    }
-
-    let name = raw.name.trim().to_owned();
-    if name.is_empty() {
-        problems.add(
-            who,
-            "name",
-            "De naam van de organisatie ontbreekt.".to_owned(),
         );
     }
 
@@ -327,32 +303,21 @@ fn check_contact(
     let email = present(raw.email);
     let website = present(raw.website);
     let address = present(raw.address);
-
-    // The school board is named even before its number is filled in: R2 sends every staff
-    // member to it, and the social map says where to add it (the note is then required).
-    let board_to_fill_in = kind == Some(ContactKind::Board) && present(raw.note.clone()).is_some();
-    if raw_phone.is_none()
-        && email.is_none()
-        && website.is_none()
-        && address.is_none()
-        && !board_to_fill_in
-    {
-        problems.add(
-            who,
-            "phone",
-            "Er is geen telefoonnummer, e-mailadres, website of adres. Vul ten minste één \
-             manier in om dit contact te bereiken."
-                .to_owned(),
-        );
-    } else if raw_phone.is_none() && raw.emergency_bar {
-        problems.add(
-            who,
-            "phone",
-            "Dit contact staat op de noodbalk maar heeft geen telefoonnummer. De noodbalk \
-             belt met één tik, dus een nummer is nodig."
-                .to_owned(),
-        );
-    }
+    let note = present(raw.note);
+    reach_problems(
+        &Reach {
+            kind,
+            // A number that is there but does not parse is reported below, as what it is.
+            has_phone: raw_phone.is_some(),
+            email: email.as_deref(),
+            website: website.as_deref(),
+            address: address.as_deref(),
+            note: note.as_deref(),
+            emergency_bar: raw.emergency_bar,
+        },
+        who,
+        problems,
+    );
 
     let phone = raw_phone.and_then(|p| match PhoneNumber::parse(&p) {
         Ok(phone) => Some(phone),
@@ -361,12 +326,6 @@ fn check_contact(
             None
         }
     });
-    if let Some(message) = email.as_deref().and_then(email_problem) {
-        problems.add(who, "email", message);
-    }
-    if let Some(message) = website.as_deref().and_then(website_problem) {
-        problems.add(who, "website", message);
-    }
 
     Some(Contact {
         id,
@@ -378,9 +337,133 @@ fn check_contact(
         address,
         contact_person: present(raw.contact_person),
         hours: present(raw.hours),
-        note: present(raw.note),
+        note,
         emergency_bar: raw.emergency_bar,
     })
+}
+
+/// Checks one contact in its validated form against the same rules as the profile file. For
+/// copies of contacts kept outside the profile, such as the emergency bar's plaintext file,
+/// which anyone with access to the files can edit: a stored phone number must be exactly what
+/// the parser makes of it, since its `dial` goes into a `tel:` link and its `display` is what
+/// the person believes they are calling.
+pub fn check_contact(contact: &Contact) -> Result<(), ProfileError> {
+    let mut problems = Problems::default();
+    let label = if contact.id.trim().is_empty() {
+        "contact".to_owned()
+    } else {
+        contact.id.clone()
+    };
+    let who = Some(label.as_str());
+    identity_problems(&contact.id, contact.name.trim(), who, &mut problems);
+    reach_problems(
+        &Reach {
+            kind: Some(contact.kind),
+            has_phone: contact.phone.is_some(),
+            email: contact.email.as_deref(),
+            website: contact.website.as_deref(),
+            address: contact.address.as_deref(),
+            note: contact.note.as_deref(),
+            emergency_bar: contact.emergency_bar,
+        },
+        who,
+        &mut problems,
+    );
+    if let Some(phone) = &contact.phone {
+        match PhoneNumber::parse(&phone.dial) {
+            Ok(parsed) if parsed == *phone => {}
+            Ok(_) => problems.add(
+                who,
+                "phone",
+                format!(
+                    "Het getoonde nummer '{}' is niet het nummer dat gebeld wordt ('{}').",
+                    phone.display, phone.dial
+                ),
+            ),
+            Err(message) => problems.add(who, "phone", message),
+        }
+    }
+    if problems.0.is_empty() {
+        Ok(())
+    } else {
+        Err(ProfileError {
+            problems: problems.0,
+        })
+    }
+}
+
+fn identity_problems(id: &str, name: &str, who: Option<&str>, problems: &mut Problems) {
+    if id.is_empty() {
+        problems.add(
+            who,
+            "id",
+            "Het id ontbreekt. Geef elk contact een vaste korte naam, bijvoorbeeld \
+             \"veilig-thuis-groningen\"."
+                .to_owned(),
+        );
+    } else if !is_slug(id) {
+        problems.add(
+            who,
+            "id",
+            format!(
+                "Het id '{id}' mag alleen kleine letters, cijfers en streepjes bevatten, \
+                 bijvoorbeeld \"veilig-thuis-groningen\"."
+            ),
+        );
+    }
+    if name.is_empty() {
+        problems.add(
+            who,
+            "name",
+            "De naam van de organisatie ontbreekt.".to_owned(),
+        );
+    }
+}
+
+/// How a contact can be reached, whether read from the profile file or from a copy of it.
+struct Reach<'a> {
+    kind: Option<ContactKind>,
+    has_phone: bool,
+    email: Option<&'a str>,
+    website: Option<&'a str>,
+    address: Option<&'a str>,
+    note: Option<&'a str>,
+    emergency_bar: bool,
+}
+
+fn reach_problems(f: &Reach<'_>, who: Option<&str>, problems: &mut Problems) {
+    // The school board is named even before its number is filled in: R2 sends every staff
+    // member to it, and the social map says where to add it (the note is then required).
+    let board_to_fill_in = f.kind == Some(ContactKind::Board) && f.note.is_some();
+    if !f.has_phone
+        && f.email.is_none()
+        && f.website.is_none()
+        && f.address.is_none()
+        && !board_to_fill_in
+    {
+        problems.add(
+            who,
+            "phone",
+            "Er is geen telefoonnummer, e-mailadres, website of adres. Vul ten minste één \
+             manier in om dit contact te bereiken."
+                .to_owned(),
+        );
+    } else if !f.has_phone && f.emergency_bar {
+        problems.add(
+            who,
+            "phone",
+            "Dit contact staat op de noodbalk maar heeft geen telefoonnummer. De noodbalk \
+             belt met één tik, dus een nummer is nodig."
+                .to_owned(),
+        );
+    }
+
+    if let Some(message) = f.email.and_then(email_problem) {
+        problems.add(who, "email", message);
+    }
+    if let Some(message) = f.website.and_then(website_problem) {
+        problems.add(who, "website", message);
+    }
 }
 
 fn is_slug(id: &str) -> bool {
@@ -525,6 +608,49 @@ mod tests {
         for bad in ["Veilig", "veilig thuis", "-x", "x-", "vt_groningen", "ë"] {
             assert!(!is_slug(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn every_contact_of_a_valid_profile_passes_check_contact() {
+        for contact in &SchoolProfile::mozaiek().contacts {
+            assert_eq!(check_contact(contact), Ok(()), "{}", contact.id);
+        }
+    }
+
+    #[test]
+    fn check_contact_refuses_a_copy_whose_shown_number_is_not_the_dialled_one() {
+        let mut contact = SchoolProfile::mozaiek().contacts[1].clone();
+        contact.phone = Some(PhoneNumber {
+            dial: "+319009876543".to_owned(),
+            display: "0800 2000".to_owned(),
+        });
+        let err = check_contact(&contact).expect_err("display and dial differ");
+        assert_eq!(err.problems.len(), 1, "{err}");
+        assert_eq!(err.problems[0].field, "phone");
+        contact.phone = Some(PhoneNumber {
+            dial: "12345".to_owned(),
+            display: "12345".to_owned(),
+        });
+        assert!(check_contact(&contact).is_err());
+    }
+
+    #[test]
+    fn check_contact_applies_the_profile_rules_to_a_copy() {
+        let good = SchoolProfile::mozaiek().contacts[1].clone();
+        let mut bad = good.clone();
+        bad.website = Some("javascript:alert(1)".to_owned());
+        bad.email = Some(String::new());
+        bad.id = "Veilig Thuis".to_owned();
+        bad.name = " ".to_owned();
+        let err = check_contact(&bad).expect_err("refused");
+        let fields: Vec<&str> = err.problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["id", "name", "email", "website"], "{err}");
+        let mut no_phone = good;
+        no_phone.phone = None;
+        assert!(
+            check_contact(&no_phone).is_err(),
+            "on the bar without a number"
+        );
     }
 
     #[test]

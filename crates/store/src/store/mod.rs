@@ -16,6 +16,8 @@ pub use views::{CaseExport, CaseView, RuleText};
 use crate::crypto::Key;
 use crate::error::{Result, StoreError};
 use crate::log;
+use crate::vault::anchor::IntegrityAlarm;
+use crate::vault::Vault;
 use meldcode_engine::catalogue::SignalCatalogue;
 use meldcode_engine::people::User;
 use meldcode_engine::profile::SchoolProfile;
@@ -56,6 +58,13 @@ pub struct Store {
     cases: HashMap<CaseId, (i64, CaseState)>,
     /// This device's chain head after our last append.
     head: Option<log::DeviceHead>,
+    /// The keyring entry as this session last wrote or read it: the device secret (for the
+    /// vault's MAC and for wrapping keys) and the counter a vault must not fall behind.
+    entry: crate::keyring::DeviceEntry,
+    /// The devices whose chains count; any other chain in the log is ignored and reported.
+    known_devices: Vec<DeviceId>,
+    alarms: Vec<IntegrityAlarm>,
+    must_change_pin: bool,
 }
 
 impl Store {
@@ -64,6 +73,8 @@ impl Store {
         conn: Connection,
         key: Key,
         user_id: UserId,
+        entry: crate::keyring::DeviceEntry,
+        vault: &Vault,
     ) -> Result<Self> {
         let user = load_user(&conn, user_id)?.ok_or(StoreError::UnknownUser)?;
         let meta = |k: &str| -> Result<String> {
@@ -80,6 +91,9 @@ impl Store {
             .map_err(|_| StoreError::Damaged {
                 detail: "apparaat-id".into(),
             })?;
+        if device_id != vault.device_id {
+            return Err(StoreError::VaultChanged);
+        }
         let profile =
             serde_json::from_str(&meta("school_profile")?).map_err(|_| StoreError::Damaged {
                 detail: "schoolprofiel".into(),
@@ -94,6 +108,10 @@ impl Store {
             catalogue: SignalCatalogue::default_catalogue(),
             cases: HashMap::new(),
             head: None,
+            entry,
+            known_devices: vault.known_devices(),
+            alarms: vault.alarms.clone(),
+            must_change_pin: vault.user(user_id)?.must_change_pin,
         })
     }
 
@@ -115,6 +133,15 @@ impl Store {
 
     pub fn device_id(&self) -> DeviceId {
         self.device_id
+    }
+
+    pub fn known_devices(&self) -> &[DeviceId] {
+        &self.known_devices
+    }
+
+    /// A PIN set by the coordinator: the app asks for a new one before anything else.
+    pub fn must_change_pin(&self) -> bool {
+        self.must_change_pin
     }
 
     /// Drops the key (zeroised) and closes the database.

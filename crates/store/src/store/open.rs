@@ -8,7 +8,9 @@ use crate::crypto::{self, KdfParams};
 use crate::db;
 use crate::error::{Result, StoreError};
 use crate::keyring;
-use crate::vault::{check_pin_strength, lock_vault, Vault, VAULT_VERSION};
+use crate::vault::anchor::{AlarmKind, AnchoredHead, IntegrityAlarm, TODO_NL};
+use crate::vault::lockout::{wrong_pin_error, Lockout, Now, FREE_ATTEMPTS, FREE_DEVICE_ATTEMPTS};
+use crate::vault::{check_pin_strength, lock_vault, RawVault, Vault, VAULT_VERSION};
 use chrono::Utc;
 use meldcode_engine::people::User;
 use meldcode_engine::profile::SchoolProfile;
@@ -46,9 +48,11 @@ impl Store {
     ) -> Result<Initialised> {
         check_full_name(coordinator_name)?;
         check_pin_strength(pin)?;
+        kdf.check_floor()?;
         create_private_dir(dir)?;
-        let _guard = lock_vault(&vault_path(dir))?;
-        if vault_path(dir).exists() || db_path(dir).exists() {
+        let path = vault_path(dir);
+        let _guard = lock_vault(&path)?;
+        if path.exists() || db_path(dir).exists() {
             return Err(StoreError::AlreadyInitialised);
         }
         let device_id = DeviceId(new_uuid());
@@ -61,11 +65,22 @@ impl Store {
         let db_key = crypto::random_key()?;
         let recovery_key = crypto::random_key()?;
         let envelope = seal_for_user(&user, pin, &device_secret, &db_key, kdf)?;
-        let vault = Vault {
+        let mut vault = Vault {
             version: VAULT_VERSION,
             device_id,
+            counter: 0,
+            saved_at: Utc::now(),
+            key_generation: 1,
             users: vec![envelope],
             recovery: crypto::seal(&recovery_key, b"recovery", db_key.as_slice())?,
+            device_lockout: Lockout::default(),
+            heads: vec![AnchoredHead {
+                device_id,
+                seq: 0,
+                hash: crate::log::GENESIS.to_vec(),
+                recorded_at: None,
+            }],
+            alarms: Vec::new(),
         };
         let conn = db::open(&db_path(dir), &db_key, true)?;
         let profile_json = serde_json::to_string(&profile).map_err(|_| StoreError::Invalid {
@@ -77,15 +92,30 @@ impl Store {
         )?;
         insert_user(&conn, &user)?;
         crate::boundary::save_emergency_numbers(dir, &profile)?;
-        vault.save(&vault_path(dir))?;
+        vault.save(&path, &device_secret)?;
+        let entry = keyring::DeviceEntry {
+            secret: device_secret,
+            counter: Some(vault.counter),
+            own_seq: 0,
+        };
         Ok(Initialised {
-            store: Self::from_parts(dir, conn, db_key, user.id)?,
+            store: Self::from_parts(dir, conn, db_key, user.id, entry, &vault)?,
             recovery_key: crypto::format_recovery_key(&recovery_key),
         })
     }
 
+    /// The lock screen's list. The vault is checked when the keyring entry is there; without it
+    /// the list is shown all the same, because a recovery starts from it.
     pub fn lock_screen_users(dir: &Path) -> Result<Vec<LockScreenUser>> {
-        let vault = Vault::load(&vault_path(dir))?;
+        let raw = RawVault::read(&vault_path(dir))?;
+        let vault = match keyring::load_device_entry(raw.device_id()) {
+            Ok(entry) => raw.verify(&entry)?,
+            Err(StoreError::Keyring {
+                missing_entry: true,
+                ..
+            }) => raw.unverified()?,
+            Err(other) => return Err(other),
+        };
         Ok(vault
             .users
             .iter()
@@ -98,79 +128,168 @@ impl Store {
             .collect())
     }
 
-    /// Opens the store for `user` with their PIN. Wrong PINs count towards a growing delay that
-    /// survives restarts (it is kept in the vault file).
+    /// Opens the store for `user` with their PIN. Wrong PINs count towards growing delays, for
+    /// the user and for the device, that survive restarts and a wall clock moved forward.
     pub fn unlock(dir: &Path, user: UserId, pin: &str) -> Result<Self> {
         let path = vault_path(dir);
         let _guard = lock_vault(&path)?;
-        let mut vault = Vault::load(&path)?;
-        let now = Utc::now();
+        let (mut vault, entry) = Vault::load(&path)?;
+        let now = Now::read();
+        let (device_wait, device_rebased) = vault.device_lockout.remaining(&now);
+        let (user_wait, user_rebased) = vault.user_mut(user)?.lockout.remaining(&now);
+        if device_wait.max(user_wait) > 0 {
+            if device_rebased || user_rebased {
+                vault.save(&path, &entry.secret)?;
+            }
+            return Err(StoreError::LockedOut {
+                seconds: device_wait.max(user_wait),
+            });
+        }
         let envelope = vault.user(user)?;
-        envelope.check_not_locked(now)?;
         let Some(sealed) = envelope.sealed_key.clone() else {
             return Err(StoreError::NotAllowed {
                 message: "Uw pincode moet opnieuw worden ingesteld door de intern begeleider."
                     .into(),
             });
         };
-        let device_secret = keyring::load_device_secret(vault.device_id)?;
         let kek =
-            crypto::derive_user_key(pin, &envelope.salt, device_secret.as_slice(), envelope.kdf)?;
+            crypto::derive_user_key(pin, &envelope.salt, entry.secret.as_slice(), envelope.kdf)?;
         let Some(db_key) = crypto::open(&kek, user.0.as_bytes(), &sealed) else {
-            let err = vault.user_mut(user)?.register_failure(now);
-            vault.save(&path)?;
-            return Err(err);
+            let mine = &mut vault.user_mut(user)?.lockout;
+            let user_delay = mine.register_failure(&now, FREE_ATTEMPTS);
+            let failures = mine.failures;
+            let device_delay = vault
+                .device_lockout
+                .register_failure(&now, FREE_DEVICE_ATTEMPTS);
+            vault.save(&path, &entry.secret)?;
+            return Err(wrong_pin_error(user_delay, device_delay, failures));
         };
-        let envelope = vault.user_mut(user)?;
-        if envelope.failed_attempts > 0 {
-            envelope.register_success();
-            vault.save(&path)?;
-        }
+        vault.user_mut(user)?.lockout.clear();
+        vault.device_lockout.clear();
         let conn = db::open(&db_path(dir), &db_key, false)?;
-        Self::from_parts(dir, conn, db_key, user)
+        Self::open_checked(dir, conn, db_key, user, entry, vault)
     }
 
     /// Opens the store with the recovery key from the school's safe and sets a new PIN for the
-    /// coordinator doing it. If the keyring entry is gone, a new device secret replaces it and the
-    /// other users' PINs must be set again by the coordinator.
+    /// coordinator doing it. It is also the way in when the vault cannot be trusted:
+    /// - the keyring entry is gone: a new device secret replaces it;
+    /// - the vault fails its MAC: it is rebuilt, and everyone else gets a new PIN;
+    /// - the vault is an older copy: it is taken as the start, and the alarm says what may be
+    ///   missing.
+    ///
+    /// In the first two cases the other users' PINs must be set again by the coordinator.
     pub fn recover(dir: &Path, recovery_text: &str, user: UserId, new_pin: &str) -> Result<Self> {
         let path = vault_path(dir);
         let _guard = lock_vault(&path)?;
-        let mut vault = Vault::load(&path)?;
+        let raw = RawVault::read(&path)?;
         let recovery_key = crypto::parse_recovery_key(recovery_text)?;
+        check_pin_strength(new_pin)?;
+        let now = Utc::now();
+        let (mut vault, entry, alarm) = match keyring::load_device_entry(raw.device_id()) {
+            Ok(entry) => match raw.clone().verify(&entry) {
+                Ok(vault) => (vault, entry, None),
+                Err(StoreError::RolledBack { saved_at }) => {
+                    let vault = raw.unverified()?;
+                    let alarm = IntegrityAlarm {
+                        kind: AlarmKind::RolledBack,
+                        detected_at: now,
+                        since: Some(saved_at),
+                        what: "Het sleutelbestand van dit apparaat was vervangen door een oudere versie; het dossier is geopend met de herstelsleutel.".into(),
+                        todo: TODO_NL.into(),
+                    };
+                    (vault, entry, Some(alarm))
+                }
+                Err(StoreError::VaultChanged) => {
+                    let mut vault = raw.unverified()?;
+                    forget_pins(&mut vault);
+                    let alarm = IntegrityAlarm {
+                        kind: AlarmKind::VaultRebuilt,
+                        detected_at: now,
+                        since: None,
+                        what: "Het sleutelbestand van dit apparaat was buiten de app gewijzigd; het is opnieuw opgebouwd met de herstelsleutel en alle andere pincodes zijn gewist.".into(),
+                        todo: TODO_NL.into(),
+                    };
+                    (vault, entry, Some(alarm))
+                }
+                Err(other) => return Err(other),
+            },
+            Err(StoreError::Keyring {
+                missing_entry: true,
+                ..
+            }) => {
+                let mut vault = raw.unverified()?;
+                forget_pins(&mut vault);
+                let secret = keyring::create_device_secret(vault.device_id)?;
+                let entry = keyring::DeviceEntry {
+                    secret,
+                    counter: None,
+                    own_seq: vault.own_seq(),
+                };
+                (vault, entry, None)
+            }
+            Err(other) => return Err(other),
+        };
         let db_key = crypto::open(&recovery_key, b"recovery", &vault.recovery)
             .ok_or(StoreError::WrongRecoveryKey)?;
-        let envelope = vault.user(user)?;
-        if envelope.role != Role::Coordinator {
+        let conn = db::open(&db_path(dir), &db_key, false)?;
+        // The database says who is a coordinator: the vault may be the thing that was changed.
+        let identity = super::user_rows::load_user(&conn, user)?.ok_or(StoreError::UnknownUser)?;
+        if identity.role != Role::Coordinator {
             return Err(StoreError::NotAllowed {
                 message:
                     "Alleen een intern begeleider kan het dossier herstellen met de herstelsleutel."
                         .into(),
             });
         }
-        let kdf = envelope.kdf;
-        let identity = User {
-            id: user,
-            full_name: envelope.display_name.clone(),
-            role: envelope.role,
-        };
-        check_pin_strength(new_pin)?;
-        let device_secret = match keyring::load_device_secret(vault.device_id) {
-            Ok(secret) => secret,
-            Err(StoreError::Keyring {
-                missing_entry: true,
-                ..
-            }) => {
-                for other in &mut vault.users {
-                    other.sealed_key = None;
-                }
-                keyring::create_device_secret(vault.device_id)?
-            }
-            Err(other) => return Err(other),
-        };
-        let conn = db::open(&db_path(dir), &db_key, false)?;
-        *vault.user_mut(user)? = seal_for_user(&identity, new_pin, &device_secret, &db_key, kdf)?;
-        vault.save(&path)?;
-        Self::from_parts(dir, conn, db_key, user)
+        let kdf = vault
+            .user(user)
+            .map(|u| u.kdf)
+            .ok()
+            .filter(|k| k.check_floor().is_ok())
+            .unwrap_or(KdfParams::DEFAULT);
+        let envelope = seal_for_user(&identity, new_pin, &entry.secret, &db_key, kdf)?;
+        match vault.user_mut(user) {
+            Ok(existing) => *existing = envelope,
+            Err(_) => vault.users.push(envelope),
+        }
+        vault.device_lockout.clear();
+        // The saved counter must not fall behind the keyring's, or the next unlock would take
+        // this vault for an older copy.
+        vault.counter = vault.counter.max(entry.counter.unwrap_or(0));
+        if let Some(alarm) = alarm {
+            vault.raise(alarm);
+        }
+        Self::open_checked(dir, conn, db_key, user, entry, vault)
+    }
+
+    /// After the key opened the database: compares the log with the heads the vault and the
+    /// keyring remember, raises what is missing, anchors the heads as they are now and saves.
+    fn open_checked(
+        dir: &Path,
+        conn: rusqlite::Connection,
+        db_key: crypto::Key,
+        user: UserId,
+        entry: keyring::DeviceEntry,
+        mut vault: Vault,
+    ) -> Result<Self> {
+        let checked = super::integrity::check_heads(&conn, &vault, entry.own_seq, Utc::now())?;
+        for alarm in checked.alarms {
+            vault.raise(alarm);
+        }
+        vault.heads = checked.heads;
+        let mut entry = entry;
+        vault.save(&vault_path(dir), &entry.secret)?;
+        entry.counter = Some(vault.counter);
+        entry.own_seq = vault.own_seq();
+        Self::from_parts(dir, conn, db_key, user, entry, &vault)
+    }
+}
+
+/// Every PIN but the recovering coordinator's is set again: the old envelopes cannot be trusted
+/// (a changed vault) or opened (a new device secret).
+fn forget_pins(vault: &mut Vault) {
+    for other in &mut vault.users {
+        other.sealed_key = None;
+        other.lockout = Lockout::default();
     }
 }

@@ -3,10 +3,12 @@
 
 use super::{new_uuid, Store, CACHED_CASES};
 use crate::crypto;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::log;
 use crate::projection;
+use crate::vault::anchor::AnchoredHead;
 use chrono::Utc;
+use meldcode_engine::access::can_see;
 use meldcode_engine::envelope::{Envelope, RandomSource, Recorder};
 use meldcode_engine::{decide, CaseId, CaseState, Command, DecideContext};
 use rusqlite::TransactionBehavior;
@@ -45,8 +47,18 @@ impl Store {
         let case_tip = log::case_tip(&tx, case_id)?;
         let mut state = match self.cases.remove(&case_id) {
             Some((seen, state)) if Some(seen) == case_tip => state,
-            _ => CaseState::replay(&log::case_events(&tx, case_id)?),
+            _ => CaseState::replay(&log::case_events(&tx, case_id, &self.known_devices)?),
         };
+        // A case this user may not see answers exactly as a case that does not exist, before
+        // the engine says anything about it (R2: a suspect learns nothing of a staff case).
+        let exists = state.case_id.is_some();
+        let opens = matches!(commands.first(), Some(Command::OpenCase { .. }));
+        if (exists && !can_see(&state, self.user.actor())) || (!exists && !opens) {
+            if let Some(seen) = case_tip {
+                self.cases.insert(case_id, (seen, state));
+            }
+            return Err(StoreError::NotFound { what: "Dossier" });
+        }
         let tip = log::device_tip(&tx, self.device_id)?;
         let mut head = match self.head.take() {
             Some(h) if tip.as_ref() == Some(&(h.last_seq, h.hash.clone())) => h,
@@ -94,6 +106,14 @@ impl Store {
         }
         if last != 0 {
             self.cases.insert(case_id, (last, state));
+        }
+        if !events.is_empty() {
+            self.anchor_own_head(AnchoredHead {
+                device_id: self.device_id,
+                seq: head.last_seq,
+                hash: head.hash.clone(),
+                recorded_at: Some(now),
+            });
         }
         self.head = Some(head);
         Ok(events)

@@ -61,7 +61,7 @@ impl Store {
     /// A case's events, if this user may see it; an invisible case is "not found", so that its
     /// existence is not revealed either (R2).
     pub(super) fn visible_case(&self, case_id: CaseId) -> Result<(CaseState, Vec<Envelope>)> {
-        let events = log::case_events(&self.conn, case_id)?;
+        let events = log::case_events(&self.conn, case_id, &self.known_devices)?;
         let state = CaseState::replay(&events);
         if state.case_id.is_none() || !meldcode_engine::access::can_see(&state, self.user.actor()) {
             return Err(StoreError::NotFound { what: "Dossier" });

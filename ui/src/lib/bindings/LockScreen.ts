@@ -16,4 +16,9 @@ initialised: boolean, users: Array<LockScreenUser>, emergency: Array<Contact>, s
  * Why the users could not be listed (an unreadable vault, say). The emergency bar works
  * all the same.
  */
-problem: ErrorBody | null, };
+problem: ErrorBody | null, 
+/**
+ * Set when the school's emergency numbers could not be used and the bar shows the national
+ * ones (112 and Veilig Thuis) instead.
+ */
+emergency_problem: ErrorBody | null, };
