@@ -20,6 +20,8 @@ const COMMANDS: &[&str] = &[
     "reset_pin",
     "change_pin",
     "acknowledge_alarms",
+    "change_role",
+    "school_log",
     "save_settings",
     "open_contact",
 ];

@@ -11,7 +11,7 @@ use meldcode_engine::{CaseId, Command, Role, UserId};
 use meldcode_store::projection::CaseListItem;
 use meldcode_store::{
     provisioning, CaptureRequest, CaptureResult, CaseView, DeviceSettings, ErrorBody,
-    FirstRunProfile, KdfParams, LockScreen, Session, Setup, Store,
+    FirstRunProfile, KdfParams, LockScreen, Proof, SchoolLog, Session, Setup, Store,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -133,12 +133,12 @@ pub fn add_user(
     role: Role,
     pin: Secret,
 ) -> Reply<User> {
-    shell.with_store(|s| Ok(s.add_user(&acting_pin, &full_name, role, &pin)?))
+    shell.with_store(|s| Ok(s.add_user(Proof::Pin(&acting_pin), &full_name, role, &pin)?))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn remove_user(shell: State<'_, Shell>, acting_pin: Secret, user_id: UserId) -> Reply<()> {
-    shell.with_store(|s| Ok(s.remove_user(&acting_pin, user_id)?))
+    shell.with_store(|s| Ok(s.remove_user(Proof::Pin(&acting_pin), user_id)?))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
@@ -148,7 +148,7 @@ pub fn reset_pin(
     user_id: UserId,
     pin: Secret,
 ) -> Reply<()> {
-    shell.with_store(|s| Ok(s.reset_pin(&acting_pin, user_id, &pin)?))
+    shell.with_store(|s| Ok(s.reset_pin(Proof::Pin(&acting_pin), user_id, &pin)?))
 }
 
 /// Also after unlocking with a PIN the coordinator set: the session then says so no more.
@@ -158,6 +158,22 @@ pub fn change_pin(shell: State<'_, Shell>, current_pin: Secret, new_pin: Secret)
         s.change_pin(&current_pin, &new_pin)?;
         Ok(s.session())
     })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn change_role(
+    shell: State<'_, Shell>,
+    acting_pin: Secret,
+    user_id: UserId,
+    role: Role,
+) -> Reply<()> {
+    shell.with_store(|s| Ok(s.change_role(Proof::Pin(&acting_pin), user_id, role)?))
+}
+
+/// Who administered which account, for the director and the board.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn school_log(shell: State<'_, Shell>) -> Reply<SchoolLog> {
+    shell.with_store(|s| Ok(s.school_log()?))
 }
 
 /// The coordinator or the director has dealt with the record's alarms.

@@ -50,6 +50,8 @@ pub fn run() {
             commands::reset_pin,
             commands::change_pin,
             commands::acknowledge_alarms,
+            commands::change_role,
+            commands::school_log,
             commands::save_settings,
             commands::open_contact,
         ])

@@ -38,9 +38,18 @@ pub enum Cmd {
         #[arg(long)]
         profile: Option<PathBuf>,
     },
-    /// Manage users (coordinator only, except `list`).
-    #[command(subcommand)]
-    User(UserCmd),
+    /// Manage users (coordinator or director, except `list`); asks for your PIN again.
+    User {
+        /// Prove it with the recovery key from the school's safe instead of your PIN (a
+        /// coordinator needs it for director and board accounts); from MELDCODE_RECOVERY_KEY or
+        /// a prompt.
+        #[arg(long)]
+        with_recovery_key: bool,
+        #[command(subcommand)]
+        command: UserCmd,
+    },
+    /// Who added, removed or reset which account, and when (director and board).
+    SchoolLog,
     /// List and show cases.
     #[command(subcommand)]
     Case(CaseCmd),
@@ -85,6 +94,12 @@ pub enum UserCmd {
     },
     /// Change your own PIN (the new one from MELDCODE_NEW_PIN or a prompt).
     ChangePin,
+    /// Give a user another role.
+    SetRole {
+        user: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,7 +11,7 @@ use clap::Parser;
 use failure::Failure;
 use meldcode_engine::profile::SchoolProfile;
 use meldcode_engine::CaseId;
-use meldcode_store::{KdfParams, Store};
+use meldcode_store::{KdfParams, Proof, Store};
 use print::Out;
 use std::process::ExitCode;
 
@@ -70,25 +70,45 @@ fn run(cli: Cli, out: Out) -> Result<(), Failure> {
             let init = Store::init(&dir, profile, &name, &pin, KdfParams::DEFAULT)?;
             out.initialised(&dir, init.store.user(), &init.recovery_key);
         }
-        Cmd::User(cmd) => {
+        Cmd::User {
+            with_recovery_key,
+            command,
+        } => {
             let (mut store, acting_pin) = session::unlock_keeping_pin(&dir, user)?;
-            match cmd {
+            let recovery = if with_recovery_key {
+                Some(session::read_pin(
+                    "MELDCODE_RECOVERY_KEY",
+                    "Recovery key: ",
+                )?)
+            } else {
+                None
+            };
+            let proof = || match &recovery {
+                Some(key) => Proof::RecoveryKey(key),
+                None => Proof::Pin(&acting_pin),
+            };
+            match command {
                 UserCmd::Add { name, role } => {
                     let pin = new_pin(&format!("First PIN for {name}: "))?;
-                    let added = store.add_user(&acting_pin, &name, role.into(), &pin)?;
+                    let added = store.add_user(proof(), &name, role.into(), &pin)?;
                     out.user_added(&added);
                 }
                 UserCmd::List => out.users(&store.users()?),
                 UserCmd::Remove { user } => {
                     let who = session::resolve_user(&dir, Some(&user))?;
-                    store.remove_user(&acting_pin, who.id)?;
+                    store.remove_user(proof(), who.id)?;
                     out.done("user removed");
                 }
                 UserCmd::ResetPin { user } => {
                     let who = session::resolve_user(&dir, Some(&user))?;
                     let pin = new_pin(&format!("New PIN for {}: ", who.display_name))?;
-                    store.reset_pin(&acting_pin, who.id, &pin)?;
+                    store.reset_pin(proof(), who.id, &pin)?;
                     out.done("PIN set");
+                }
+                UserCmd::SetRole { user, role } => {
+                    let who = session::resolve_user(&dir, Some(&user))?;
+                    store.change_role(proof(), who.id, role.into())?;
+                    out.done("role changed");
                 }
                 UserCmd::ChangePin => {
                     let current = session::read_pin("MELDCODE_PIN", "Current PIN: ")?;
@@ -126,6 +146,10 @@ fn run(cli: Cli, out: Out) -> Result<(), Failure> {
                     });
                 }
             }
+        }
+        Cmd::SchoolLog => {
+            let store = session::unlock(&dir, user)?;
+            out.json_value(&store.school_log()?);
         }
         Cmd::Alarms { acknowledge } => {
             let mut store = session::unlock(&dir, user)?;

@@ -222,7 +222,11 @@ fn users_are_added_by_the_coordinator_and_see_only_their_cases() {
         &[as_teacher[0], as_teacher[1], ("MELDCODE_NEW_PIN", "610428")],
     );
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not_allowed"));
+    let refused = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        refused.contains("rule_violation") && refused.contains("beheert gebruikers"),
+        "{refused}"
+    );
     let users = ok_json(meldcode(&dir, &["--json", "user", "list"], None, &[]));
     assert_eq!(users.as_array().unwrap().len(), 2);
 }

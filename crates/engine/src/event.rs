@@ -60,9 +60,14 @@ pub struct ReportRecord {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventPayload {
-    CaseOpened { pupil: Pupil, parents: Vec<Parent> },
+    CaseOpened {
+        pupil: Pupil,
+        parents: Vec<Parent>,
+    },
     SignalRecorded(SignalInput),
-    ColleagueInvolved { user: UserId },
+    ColleagueInvolved {
+        user: UserId,
+    },
     UrgentFlagRaised(UrgentFlag),
     StaffSuspected(StaffSuspicionInput),
     BoardInformed(BoardInformedInput),
@@ -96,6 +101,23 @@ pub enum EventPayload {
     HelpReachChecked(HelpReachedInput),
     ParentsInformedOfReport(ReportInformedInput),
     CaseEvaluated(EvaluationInput),
+    // The school log (`school_log`): user administration, not part of any case.
+    UserAdded {
+        user: crate::people::User,
+        with_recovery_key: bool,
+    },
+    UserRemoved {
+        user: UserId,
+    },
+    PinReset {
+        user: UserId,
+        with_recovery_key: bool,
+    },
+    RoleChanged {
+        user: UserId,
+        role: crate::people::Role,
+        with_recovery_key: bool,
+    },
 }
 
 impl EventPayload {
@@ -169,6 +191,10 @@ impl EventPayload {
             Self::HelpReachChecked(_) => "help_reach_checked",
             Self::ParentsInformedOfReport(_) => "parents_informed_of_report",
             Self::CaseEvaluated(_) => "case_evaluated",
+            Self::UserAdded { .. } => "user_added",
+            Self::UserRemoved { .. } => "user_removed",
+            Self::PinReset { .. } => "pin_reset",
+            Self::RoleChanged { .. } => "role_changed",
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod profile;
 pub mod records;
 pub mod rule;
 pub mod rules;
+pub mod school_log;
 pub mod signal;
 pub mod state;
 pub mod step;

@@ -243,6 +243,11 @@ impl CaseState {
                 self.parents_informed_of_report.push(rec(e, seq, i.clone()))
             }
             EventPayload::CaseEvaluated(x) => self.evaluations.push(rec(e, seq, x.clone())),
+            // The school log's events never belong to a case (`school_log::SCHOOL_LOG`).
+            EventPayload::UserAdded { .. }
+            | EventPayload::UserRemoved { .. }
+            | EventPayload::PinReset { .. }
+            | EventPayload::RoleChanged { .. } => {}
         }
         self
     }

@@ -27,7 +27,7 @@ const FIXTURE_BEFORE_2026_11: &str = concat!(
 );
 
 /// Every payload type the engine can produce, by name.
-const ALL_KINDS: [&str; 36] = [
+const ALL_KINDS: [&str; 40] = [
     "case_opened",
     "signal_recorded",
     "colleague_involved",
@@ -64,6 +64,10 @@ const ALL_KINDS: [&str; 36] = [
     "help_reach_checked",
     "parents_informed_of_report",
     "case_evaluated",
+    "user_added",
+    "user_removed",
+    "pin_reset",
+    "role_changed",
 ];
 
 fn generate() -> Vec<Envelope> {
@@ -199,7 +203,44 @@ fn generate() -> Vec<Envelope> {
     staff.ok(BOARD, police_report(&staff, true));
     staff.ok(BOARD, close(CaseOutcome::StaffRouteCompleted));
     all.extend(staff.events);
+    all.extend(school_log_events());
     all
+}
+
+/// The school log's events, stamped as the store stamps them (no case, no `decide`).
+fn school_log_events() -> Vec<Envelope> {
+    use meldcode_engine::people::{Role, User};
+    use meldcode_engine::school_log::{admin_event, AdminAction, Authority, SCHOOL_LOG};
+    let mut kit = Kit::new();
+    let jeroen = User {
+        id: OTHER_TEACHER.user_id,
+        full_name: "Jeroen Smit".into(),
+        role: Role::Teacher,
+    };
+    let steps = [
+        (COORDINATOR, AdminAction::Add, Authority::OwnPin),
+        (COORDINATOR, AdminAction::ResetPin, Authority::OwnPin),
+        (
+            DIRECTOR,
+            AdminAction::ChangeRole {
+                to: Role::Coordinator,
+            },
+            Authority::OwnPin,
+        ),
+        (COORDINATOR, AdminAction::Remove, Authority::RecoveryKey),
+    ];
+    let mut out = Vec::new();
+    for (actor, action, authority) in steps {
+        kit.now += Duration::minutes(5);
+        out.extend(kit.recorder.stamp(
+            SCHOOL_LOG,
+            actor,
+            kit.now,
+            vec![admin_event(action, &jeroen, authority)],
+            &mut kit.random,
+        ));
+    }
+    out
 }
 
 fn lines_of(path: &str) -> Vec<String> {

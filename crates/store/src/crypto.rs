@@ -183,11 +183,12 @@ pub fn format_recovery_key(key: &Key) -> String {
 }
 
 pub fn parse_recovery_key(text: &str) -> Result<Key> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let cleaned: Zeroizing<String> = Zeroizing::new(
+        text.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_uppercase())
+            .collect(),
+    );
     let bytes = Zeroizing::new(
         data_encoding::BASE32_NOPAD
             .decode(cleaned.as_bytes())

@@ -2,20 +2,33 @@
 //! synchronous=FULL so that a returned append survives a crash or power loss, foreign keys on,
 //! and the schema brought up to date by rusqlite_migration.
 
-use crate::crypto::{hex, Key};
+use crate::crypto::Key;
 use crate::error::{Result, StoreError};
+use data_encoding::HEXLOWER;
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
 use std::path::Path;
 use std::sync::LazyLock;
+use zeroize::Zeroizing;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =
     LazyLock::new(|| Migrations::new(vec![M::up(include_str!("../migrations/001_initial.sql"))]));
 
-/// The SQL for `PRAGMA key` / `ATTACH … KEY` with a raw key: hex digits only, so formatting it
-/// into the statement cannot inject anything.
-pub(crate) fn raw_key_literal(key: &Key) -> zeroize::Zeroizing<String> {
-    zeroize::Zeroizing::new(format!("\"x'{}'\"", hex(key.as_slice())))
+/// A statement with a raw key in it (`PRAGMA key = "x'…'"`, `ATTACH … KEY "x'…'"`), built in one
+/// zeroising buffer of the right size, so that no copy of the key's text outlives the call: no
+/// intermediate `String`, no reallocation that leaves the old buffer behind. Hex digits only, so
+/// the key cannot inject anything.
+pub(crate) fn keyed_statement(before: &str, key: &Key, after: &str) -> Zeroizing<String> {
+    let hex_len = HEXLOWER.encode_len(key.len());
+    let mut sql = Zeroizing::new(String::with_capacity(
+        before.len() + hex_len + 5 + after.len(),
+    ));
+    sql.push_str(before);
+    sql.push_str("\"x'");
+    HEXLOWER.encode_append(key.as_slice(), &mut sql);
+    sql.push_str("'\"");
+    sql.push_str(after);
+    sql
 }
 
 pub fn open(path: &Path, key: &Key, create: bool) -> Result<Connection> {
@@ -27,7 +40,9 @@ pub fn open(path: &Path, key: &Key, create: bool) -> Result<Connection> {
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags)?;
-    conn.execute_batch(&format!("PRAGMA key = {};", raw_key_literal(key).as_str()))?;
+    // SQLCipher locks and wipes the memory it allocates (page cache, key material).
+    conn.execute_batch("PRAGMA cipher_memory_security = ON;")?;
+    conn.execute_batch(&keyed_statement("PRAGMA key = ", key, ";"))?;
     // The first read proves the key and the file: a wrong key or a damaged page fails here.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
@@ -48,6 +63,30 @@ pub fn open(path: &Path, key: &Key, create: bool) -> Result<Connection> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_statement_is_exact_and_never_reallocated() {
+        let key: Key = Zeroizing::new([0xab; 32]);
+        let sql = keyed_statement("PRAGMA key = ", &key, ";");
+        assert_eq!(
+            sql.as_str(),
+            format!("PRAGMA key = \"x'{}'\";", "ab".repeat(32))
+        );
+        assert_eq!(sql.capacity(), sql.len(), "one allocation, exactly sized");
+    }
+
+    #[test]
+    fn sqlcipher_wipes_its_memory() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let key: Key = Zeroizing::new([7; 32]);
+        let conn = open(&dir.path().join("t.db"), &key, true).expect("open");
+        let on: String = conn
+            .query_row("PRAGMA cipher_memory_security", [], |r| r.get(0))
+            .expect("pragma");
+        assert_eq!(on, "1");
+    }
+
     #[test]
     fn migrations_are_valid() {
         assert!(super::MIGRATIONS.validate().is_ok());

@@ -21,4 +21,6 @@ pub use crypto::KdfParams;
 pub use error::{ErrorBody, Result, StoreError};
 pub use provisioning::FirstRunProfile;
 pub use settings::{DeviceSettings, Language};
-pub use store::{CaseExport, CaseView, Initialised, LockScreenUser, RuleText, Store};
+pub use store::{
+    CaseExport, CaseView, Initialised, LockScreenUser, Proof, RuleText, SchoolLog, Store,
+};

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use meldcode_engine::access::Audience;
 use meldcode_engine::policy::CasePolicy;
 use meldcode_engine::summary::{summarise, CaseSummary};
-use meldcode_engine::{Actor, CaseState};
+use meldcode_engine::{Actor, CaseState, UserId};
 use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 
@@ -92,4 +92,15 @@ pub fn list(
     }
     out.sort_by_key(|c| !c.overdue);
     Ok(out)
+}
+
+/// Whether `user` is the suspected employee in an open or closed staff case (R2). Read from the
+/// case list's audience, without replaying any case.
+pub fn suspected_in_staff_case(conn: &Connection, user: UserId) -> Result<bool> {
+    let found: i64 = conn.query_row(
+        "SELECT count(*) FROM cases WHERE json_extract(audience, '$.suspect') = ?1",
+        params![user.to_string()],
+        |r| r.get(0),
+    )?;
+    Ok(found > 0)
 }

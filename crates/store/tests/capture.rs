@@ -6,7 +6,7 @@ use meldcode_engine::signal::SignalInput;
 use meldcode_engine::testkit;
 use meldcode_engine::{Command, Role};
 use meldcode_store::boundary::{national_emergency_numbers, EMERGENCY_FILE};
-use meldcode_store::{CaptureRequest, DeviceSettings, NewPupil, Store};
+use meldcode_store::{CaptureRequest, DeviceSettings, NewPupil, Proof, Store};
 
 fn signal() -> SignalInput {
     match testkit::signal_own() {
@@ -120,7 +120,7 @@ fn lock_screen_before_set_up_offers_the_national_numbers() {
 fn lock_screen_after_set_up_lists_users_and_the_schools_emergency_bar() {
     let mut f = fresh();
     f.store
-        .add_user(PIN, "Pieter de Vries", Role::Teacher, "735142")
+        .add_user(Proof::Pin(PIN), "Pieter de Vries", Role::Teacher, "735142")
         .unwrap();
     let screen = Store::lock_screen(&f.data());
     assert_eq!(screen.problem, None);

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use meldcode_engine::testkit;
 use meldcode_engine::{Command, Role};
-use meldcode_store::{Store, StoreError};
+use meldcode_store::{Proof, Store, StoreError};
 
 #[test]
 fn a_refused_command_writes_nothing_and_says_why_in_dutch() {
@@ -39,7 +39,7 @@ fn a_teacher_sees_only_their_own_cases() {
     let mut coordinator = f.store;
     let theirs = case_with_signal(&mut coordinator);
     let teacher = coordinator
-        .add_user(PIN, "Jeroen Smit", Role::Teacher, "730461")
+        .add_user(Proof::Pin(PIN), "Jeroen Smit", Role::Teacher, "730461")
         .unwrap();
     coordinator.lock();
     let mut store = Store::unlock(&data, teacher.id, "730461").unwrap();
@@ -175,7 +175,7 @@ fn a_teacher_cannot_take_a_coordinators_step_nor_see_a_case_about_themselves() {
     let data = f.data();
     let mut coordinator = f.store;
     let teacher = coordinator
-        .add_user(PIN, "Jeroen Smit", Role::Teacher, "730461")
+        .add_user(Proof::Pin(PIN), "Jeroen Smit", Role::Teacher, "730461")
         .unwrap();
     coordinator.lock();
 
@@ -227,7 +227,7 @@ fn only_the_coordinator_or_the_director_makes_a_backup() {
     let data = f.data();
     let mut coordinator = f.store;
     let teacher = coordinator
-        .add_user(PIN, "Jeroen Smit", Role::Teacher, "730461")
+        .add_user(Proof::Pin(PIN), "Jeroen Smit", Role::Teacher, "730461")
         .unwrap();
     coordinator.lock();
     let store = Store::unlock(&data, teacher.id, "730461").unwrap();

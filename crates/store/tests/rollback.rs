@@ -11,7 +11,7 @@ use meldcode_engine::envelope::Envelope;
 use meldcode_engine::testkit;
 use meldcode_engine::{CaseId, DeviceId, Role, UserId};
 use meldcode_store::vault::anchor::AlarmKind;
-use meldcode_store::{crypto, keyring, log, vault, Store, StoreError};
+use meldcode_store::{crypto, keyring, log, vault, Proof, Store, StoreError};
 use std::path::Path;
 
 const NEW_PIN: &str = "730164";
@@ -120,7 +120,7 @@ fn a_teacher_cannot_acknowledge_an_alarm() {
     let mut f = fresh();
     let data = f.data();
     f.store
-        .add_user(PIN, "Bram de Vries", Role::Teacher, NEW_PIN)
+        .add_user(Proof::Pin(PIN), "Bram de Vries", Role::Teacher, NEW_PIN)
         .unwrap();
     let teacher = f
         .store
@@ -410,7 +410,7 @@ fn wrong_pins_across_colleagues_lock_the_device() {
     for name in ["Bram de Vries", "Fatima El Amrani"] {
         others.push(
             f.store
-                .add_user(PIN, name, Role::Teacher, NEW_PIN)
+                .add_user(Proof::Pin(PIN), name, Role::Teacher, NEW_PIN)
                 .unwrap()
                 .id,
         );

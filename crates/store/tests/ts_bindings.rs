@@ -14,7 +14,8 @@ use meldcode_engine::summary::CaseSummary;
 use meldcode_engine::{Command, Violation};
 use meldcode_store::projection::CaseListItem;
 use meldcode_store::{
-    CaptureRequest, CaptureResult, CaseView, ErrorBody, FirstRunProfile, LockScreen, Session, Setup,
+    CaptureRequest, CaptureResult, CaseView, ErrorBody, FirstRunProfile, LockScreen, SchoolLog,
+    Session, Setup,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -43,6 +44,7 @@ fn export_all(dir: &Path) {
     // The store's side of the boundary: what the app's commands take and return.
     LockScreen::export_all(&cfg).unwrap();
     Session::export_all(&cfg).unwrap();
+    SchoolLog::export_all(&cfg).unwrap();
     Setup::export_all(&cfg).unwrap();
     FirstRunProfile::export_all(&cfg).unwrap();
     CaptureRequest::export_all(&cfg).unwrap();

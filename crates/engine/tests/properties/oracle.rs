@@ -477,6 +477,14 @@ impl Dossier {
                     return fail("evaluation by someone other than the case lead (R14)");
                 }
             }
+            EventPayload::UserAdded { .. }
+            | EventPayload::UserRemoved { .. }
+            | EventPayload::PinReset { .. }
+            | EventPayload::RoleChanged { .. } => {
+                return fail(
+                    "a user administration event in a case (it belongs to the school log)",
+                );
+            }
             EventPayload::StaffCaseParentsInformed(_) | EventPayload::SuspectedStaffInformed(_) => {
                 if !self.staff_case() {
                     return fail(

@@ -35,10 +35,7 @@ impl Store {
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         self.conn.execute(
-            &format!(
-                "ATTACH DATABASE ?1 AS backup KEY {}",
-                db::raw_key_literal(&self.key).as_str()
-            ),
+            &db::keyed_statement("ATTACH DATABASE ?1 AS backup KEY ", &self.key, ""),
             params![target_text],
         )?;
         let exported = self

@@ -6,11 +6,14 @@ mod backup;
 mod integrity;
 mod open;
 mod record;
+mod school;
 mod user_rows;
 mod users;
 mod views;
 
 pub use open::{Initialised, LockScreenUser};
+pub use school::SchoolLog;
+pub use users::Proof;
 pub use views::{CaseExport, CaseView, RuleText};
 
 use crate::crypto::Key;

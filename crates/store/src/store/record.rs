@@ -14,7 +14,7 @@ use meldcode_engine::{decide, CaseId, CaseState, Command, DecideContext};
 use rusqlite::TransactionBehavior;
 
 /// Random bytes drawn before stamping, so that stamping itself cannot fail.
-struct PreDrawn(Vec<[u8; 10]>);
+pub(super) struct PreDrawn(pub(super) Vec<[u8; 10]>);
 
 impl RandomSource for PreDrawn {
     fn random_10(&mut self) -> [u8; 10] {

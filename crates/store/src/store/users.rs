@@ -1,4 +1,6 @@
-//! User administration: PINs, adding and removing staff.
+//! User administration: PINs, adding and removing staff, roles. Every change is an event in
+//! the school log first (`school.rs`), then a change to the vault; who may do what is the
+//! engine's `school_log::check_admin`.
 
 use super::user_rows::{insert_user, load_user, row_to_user};
 use super::{new_uuid, vault_path, Store};
@@ -7,8 +9,17 @@ use crate::error::{Result, StoreError};
 use crate::vault::lockout::{wrong_pin_error, Lockout, Now, FREE_ATTEMPTS, FREE_DEVICE_ATTEMPTS};
 use crate::vault::{check_pin_strength, lock_vault, KekSource, UserEnvelope, Vault, VaultGuard};
 use meldcode_engine::people::{looks_like_full_name, User};
+use meldcode_engine::school_log::{admin_event, check_admin, AdminAction, Authority, Target};
 use meldcode_engine::{Role, UserId};
 use rusqlite::params;
+
+/// How the acting administrator proves it is them: their own PIN again, or the recovery key
+/// from the school's safe (needed by a coordinator for director and board accounts).
+#[derive(Clone, Copy, Debug)]
+pub enum Proof<'a> {
+    Pin(&'a str),
+    RecoveryKey(&'a str),
+}
 
 pub(super) fn seal_for_user(
     user: &User,
@@ -44,16 +55,6 @@ pub(super) fn check_full_name(name: &str) -> Result<()> {
 }
 
 impl Store {
-    fn require_coordinator(&self) -> Result<()> {
-        if self.user.role == Role::Coordinator {
-            Ok(())
-        } else {
-            Err(StoreError::NotAllowed {
-                message: "Alleen de intern begeleider beheert gebruikers.".into(),
-            })
-        }
-    }
-
     /// The vault, locked for changing, and the device secret to wrap keys with.
     fn device_secret_and_vault(&self) -> Result<(Key, Vault, VaultGuard)> {
         let guard = lock_vault(&vault_path(&self.dir))?;
@@ -90,19 +91,52 @@ impl Store {
         Err(wrong_pin_error(user_delay, device_delay, failures))
     }
 
-    /// Administration asks for the acting user's PIN again: an unlocked tablet left on a desk
-    /// must not be enough to add a colleague or reset a PIN. A wrong PIN counts and is saved.
-    fn confirm_acting_pin(&mut self, vault: &mut Vault, pin: &str) -> Result<()> {
-        match self.check_own_pin(vault, pin) {
-            Ok(()) => Ok(()),
-            Err(wrong) => {
-                self.save_vault(vault)?;
-                Err(wrong)
+    /// The engine's decision on an administration, then the proof: the acting user's PIN (a
+    /// wrong one counts and is saved: an unlocked tablet left on a desk must not be enough) or
+    /// the recovery key, which must open this database's key.
+    fn authorise(
+        &mut self,
+        vault: &mut Vault,
+        proof: Proof<'_>,
+        action: AdminAction,
+        target: Target,
+    ) -> Result<Authority> {
+        let authority = match proof {
+            Proof::Pin(_) => Authority::OwnPin,
+            Proof::RecoveryKey(_) => Authority::RecoveryKey,
+        };
+        check_admin(self.user.actor(), action, target, authority)?;
+        match proof {
+            Proof::Pin(pin) => {
+                if let Err(wrong) = self.check_own_pin(vault, pin) {
+                    self.save_vault(vault)?;
+                    return Err(wrong);
+                }
+            }
+            Proof::RecoveryKey(text) => {
+                let key = crypto::parse_recovery_key(text)?;
+                let opened = crypto::open(&key, b"recovery", &vault.recovery);
+                if opened.as_ref() != Some(&self.key) {
+                    return Err(StoreError::WrongRecoveryKey);
+                }
             }
         }
+        Ok(authority)
+    }
+
+    /// The account an administration is about, as the engine's rules need to know it.
+    fn target(&self, user: UserId) -> Result<(User, Target)> {
+        let who = load_user(&self.conn, user)?.ok_or(StoreError::UnknownUser)?;
+        let target = Target {
+            role: who.role,
+            suspect_in_staff_case: crate::projection::suspected_in_staff_case(&self.conn, user)?,
+            is_self: user == self.user.id,
+        };
+        Ok((who, target))
     }
 
     pub fn change_pin(&mut self, current_pin: &str, new_pin: &str) -> Result<()> {
+        check_pin_strength(new_pin)?;
         let (secret, mut vault, _guard) = self.device_secret_and_vault()?;
         if let Err(wrong) = self.check_own_pin(&mut vault, current_pin) {
             self.save_vault(&mut vault)?;
@@ -116,19 +150,23 @@ impl Store {
         Ok(())
     }
 
-    /// A new user with a first PIN from the coordinator, which they change at first use.
+    /// A new user with a first PIN from the administrator, which they change at first use.
     pub fn add_user(
         &mut self,
-        acting_pin: &str,
+        proof: Proof<'_>,
         full_name: &str,
         role: Role,
         pin: &str,
     ) -> Result<User> {
-        self.require_coordinator()?;
         check_full_name(full_name)?;
         check_pin_strength(pin)?;
         let (secret, mut vault, _guard) = self.device_secret_and_vault()?;
-        self.confirm_acting_pin(&mut vault, acting_pin)?;
+        let target = Target {
+            role,
+            suspect_in_staff_case: false,
+            is_self: false,
+        };
+        let authority = self.authorise(&mut vault, proof, AdminAction::Add, target)?;
         let kdf = vault.user(self.user.id)?.kdf;
         let user = User {
             id: UserId(new_uuid()),
@@ -137,7 +175,8 @@ impl Store {
         };
         let mut envelope = seal_for_user(&user, pin, &secret, &self.key, kdf)?;
         envelope.must_change_pin = true;
-        insert_user(&self.conn, &user)?;
+        let payload = admin_event(AdminAction::Add, &user, authority);
+        self.record_admin(&mut vault, payload, |tx| insert_user(tx, &user))?;
         vault.users.push(envelope);
         self.save_vault(&mut vault)?;
         Ok(user)
@@ -145,38 +184,55 @@ impl Store {
 
     /// Sets a new PIN for another user (after a forgotten PIN or a recovery); they change it at
     /// first use.
-    pub fn reset_pin(&mut self, acting_pin: &str, user: UserId, new_pin: &str) -> Result<()> {
-        self.require_coordinator()?;
+    pub fn reset_pin(&mut self, proof: Proof<'_>, user: UserId, new_pin: &str) -> Result<()> {
         check_pin_strength(new_pin)?;
         let (secret, mut vault, _guard) = self.device_secret_and_vault()?;
-        self.confirm_acting_pin(&mut vault, acting_pin)?;
-        let who = load_user(&self.conn, user)?.ok_or(StoreError::UnknownUser)?;
+        let (who, target) = self.target(user)?;
+        let authority = self.authorise(&mut vault, proof, AdminAction::ResetPin, target)?;
         let kdf = vault.user(user)?.kdf;
         let mut envelope = seal_for_user(&who, new_pin, &secret, &self.key, kdf)?;
         envelope.must_change_pin = true;
+        let payload = admin_event(AdminAction::ResetPin, &who, authority);
+        self.record_admin(&mut vault, payload, |_| Ok(()))?;
         *vault.user_mut(user)? = envelope;
         self.save_vault(&mut vault)
     }
 
     /// Removes a user's access. Their records stay, with their name, for accountability.
-    pub fn remove_user(&mut self, acting_pin: &str, user: UserId) -> Result<()> {
-        self.require_coordinator()?;
-        if user == self.user.id {
-            return Err(StoreError::NotAllowed {
-                message: "U kunt uzelf niet verwijderen.".into(),
-            });
-        }
+    pub fn remove_user(&mut self, proof: Proof<'_>, user: UserId) -> Result<()> {
         let (_, mut vault, _guard) = self.device_secret_and_vault()?;
-        self.confirm_acting_pin(&mut vault, acting_pin)?;
-        let before = vault.users.len();
-        vault.users.retain(|u| u.user_id != user);
-        if vault.users.len() == before {
+        let (who, target) = self.target(user)?;
+        let authority = self.authorise(&mut vault, proof, AdminAction::Remove, target)?;
+        if !vault.users.iter().any(|u| u.user_id == user) {
             return Err(StoreError::UnknownUser);
         }
-        self.conn.execute(
-            "UPDATE users SET active = 0 WHERE id = ?1",
-            params![user.to_string()],
-        )?;
+        let payload = admin_event(AdminAction::Remove, &who, authority);
+        self.record_admin(&mut vault, payload, |tx| {
+            tx.execute(
+                "UPDATE users SET active = 0 WHERE id = ?1",
+                params![user.to_string()],
+            )?;
+            Ok(())
+        })?;
+        vault.users.retain(|u| u.user_id != user);
+        self.save_vault(&mut vault)
+    }
+
+    /// Gives a colleague another role; their records keep the role they had when recording.
+    pub fn change_role(&mut self, proof: Proof<'_>, user: UserId, role: Role) -> Result<()> {
+        let (_, mut vault, _guard) = self.device_secret_and_vault()?;
+        let (who, target) = self.target(user)?;
+        let action = AdminAction::ChangeRole { to: role };
+        let authority = self.authorise(&mut vault, proof, action, target)?;
+        let payload = admin_event(action, &who, authority);
+        self.record_admin(&mut vault, payload, |tx| {
+            tx.execute(
+                "UPDATE users SET role = ?1 WHERE id = ?2",
+                params![super::user_rows::role_text(role), user.to_string()],
+            )?;
+            Ok(())
+        })?;
+        vault.user_mut(user)?.role = role;
         self.save_vault(&mut vault)
     }
 

@@ -290,6 +290,19 @@ impl Vault {
         known
     }
 
+    /// Moves a chain's anchored head forward (never back).
+    pub fn set_head(&mut self, head: AnchoredHead) {
+        match self
+            .heads
+            .iter_mut()
+            .find(|h| h.device_id == head.device_id)
+        {
+            Some(h) if h.seq >= head.seq => {}
+            Some(h) => *h = head,
+            None => self.heads.push(head),
+        }
+    }
+
     /// Keeps an alarm once: the same kind about the same thing is not repeated at each unlock.
     pub fn raise(&mut self, alarm: IntegrityAlarm) {
         if !self
