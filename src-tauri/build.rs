@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "check_profile",
     "set_up",
     "unlock",
+    "session",
     "lock",
     "touch",
     "list_cases",

@@ -66,12 +66,30 @@ pub fn set_up(
     })
 }
 
+/// Unlocking checks the chain heads at once; the full check of every hash runs after it on its
+/// own connection and thread, and a finding reaches the UI as the `integrity` event.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn unlock(shell: State<'_, Shell>, user_id: UserId, pin: Secret) -> Reply<Session> {
+pub fn unlock(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    user_id: UserId,
+    pin: Secret,
+) -> Reply<Session> {
     let store = Store::unlock(&shell.dir, user_id, &pin)?;
     let session = store.session();
+    let check = store.background_check();
     shell.open(store);
+    match check {
+        Ok(check) => crate::integrity::check_in_background(app, check),
+        Err(e) => eprintln!("Meldcode: no full check after unlock ({})", e.code()),
+    }
     Ok(session)
+}
+
+/// The session as it stands (after the full check raised an alarm, say).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn session(shell: State<'_, Shell>) -> Reply<Session> {
+    shell.with_store(|s| Ok(s.session()))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

@@ -4,6 +4,7 @@ mod away;
 mod commands;
 mod contacts;
 mod idle_clock;
+mod integrity;
 mod shell;
 
 use shell::Shell;
@@ -36,6 +37,7 @@ pub fn run() {
             commands::check_profile,
             commands::set_up,
             commands::unlock,
+            commands::session,
             commands::lock,
             commands::touch,
             commands::list_cases,

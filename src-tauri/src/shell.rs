@@ -76,6 +76,13 @@ impl Shell {
         f(store)
     }
 
+    /// Adds an alarm found in the background to the open session, without counting as activity.
+    pub fn note_alarm(&self, alarm: meldcode_store::vault::anchor::IntegrityAlarm) {
+        if let Some(store) = guard(&self.store).as_mut() {
+            store.note_alarm(alarm);
+        }
+    }
+
     pub fn settings(&self) -> DeviceSettings {
         *guard(&self.settings)
     }

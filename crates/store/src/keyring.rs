@@ -47,6 +47,7 @@ fn set_platform_store() -> keyring_core::Result<()> {
 /// What the keyring entry holds: the device secret and, since vault version 2, the vault's save
 /// counter and this device's last chain position. A file copy of the vault cannot roll these
 /// back: they live in the OS keyring, outside the data folder.
+#[derive(Clone)]
 pub struct DeviceEntry {
     pub secret: Key,
     /// `None` for an entry written before vault version 2 (the secret alone).

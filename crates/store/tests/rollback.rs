@@ -441,3 +441,30 @@ fn wrong_pins_across_colleagues_lock_the_device() {
         Err(StoreError::LockedOut { .. })
     ));
 }
+
+#[test]
+fn the_full_check_after_unlock_finds_an_edited_event_and_keeps_the_alarm() {
+    let (f, data, me, _) = store_with_signals(3);
+    // An event in the middle of the chain: the heads still match, only the full check sees it.
+    f.store
+        .connection()
+        .execute_batch(
+            "DROP TRIGGER events_are_never_updated;
+             UPDATE events SET body = replace(body, 'Sanne', 'Sara') WHERE device_seq = 2;",
+        )
+        .unwrap();
+    f.store.lock();
+    let mut store = Store::unlock(&data, me, PIN).unwrap();
+    assert!(
+        store.alarms().is_empty(),
+        "the quick check looks at the heads only"
+    );
+    let found = store.background_check().unwrap().run().unwrap();
+    let alarm = found.expect("the full check finds the edit");
+    assert_eq!(alarm.kind, AlarmKind::Changed);
+    store.note_alarm(alarm);
+    assert_eq!(kinds(&store), [AlarmKind::Changed]);
+    store.lock();
+    let store = Store::unlock(&data, me, PIN).unwrap();
+    assert_eq!(kinds(&store), [AlarmKind::Changed], "kept in the vault");
+}

@@ -121,7 +121,62 @@ pub(super) fn check_heads(
     Ok(HeadCheck { alarms, heads })
 }
 
+/// The full check on a connection of its own, so that it can run on another thread while the
+/// session goes on (`Store::background_check`).
+pub struct BackgroundCheck {
+    dir: std::path::PathBuf,
+    conn: Connection,
+    known: Vec<DeviceId>,
+    entry: crate::keyring::DeviceEntry,
+}
+
+impl BackgroundCheck {
+    /// Checks every page and every hash of every chain. What it finds is kept as an alarm in the
+    /// vault (shown from then on) and returned, for the open session to show at once.
+    pub fn run(self) -> Result<Option<IntegrityAlarm>> {
+        let detail = match log::verify(&self.conn, &self.known) {
+            Ok(_) => return Ok(None),
+            Err(StoreError::Damaged { detail }) => detail,
+            Err(other) => return Err(other),
+        };
+        let alarm = IntegrityAlarm {
+            kind: AlarmKind::Changed,
+            detected_at: Utc::now(),
+            since: None,
+            what: format!("De volledige controle van het dossier vond een fout: {detail}."),
+            todo: TODO_NL.into(),
+        };
+        let path = super::vault_path(&self.dir);
+        let _guard = lock_vault(&path)?;
+        let mut vault = crate::vault::RawVault::read(&path)?.verify(&self.entry)?;
+        vault.raise(alarm.clone());
+        vault.save(&path, &self.entry.secret)?;
+        Ok(Some(alarm))
+    }
+}
+
 impl Store {
+    /// A second connection to this database for the full check.
+    pub fn background_check(&self) -> Result<BackgroundCheck> {
+        Ok(BackgroundCheck {
+            dir: self.dir.clone(),
+            conn: crate::db::open(&super::db_path(&self.dir), &self.key, false)?,
+            known: self.known_devices.clone(),
+            entry: self.entry.clone(),
+        })
+    }
+
+    /// An alarm found in the background joins this session's.
+    pub fn note_alarm(&mut self, alarm: IntegrityAlarm) {
+        if !self
+            .alarms
+            .iter()
+            .any(|a| a.kind == alarm.kind && a.what == alarm.what)
+        {
+            self.alarms.push(alarm);
+        }
+    }
+
     /// Every hash of every chain, and no chain of a device this installation does not know.
     pub fn verify(&self) -> Result<VerifyReport> {
         log::verify(&self.conn, &self.known_devices)

@@ -3,7 +3,7 @@
 //! file: opening and set-up, user administration, recording, case views, integrity, backup.
 
 mod backup;
-mod integrity;
+pub mod integrity;
 mod open;
 mod record;
 mod school;
@@ -11,6 +11,7 @@ mod user_rows;
 mod users;
 mod views;
 
+pub use integrity::BackgroundCheck;
 pub use open::{Initialised, LockScreenUser};
 pub use school::SchoolLog;
 pub use users::Proof;
