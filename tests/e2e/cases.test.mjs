@@ -11,6 +11,9 @@ import {
   setInput, shot, shown, start, stop, typeInto, unlockAs,
 } from './driver.mjs';
 
+/** The PIN the coordinator gives the teacher, who replaces it with TEACHER_PIN at first use. */
+const FIRST_PIN = '640275';
+
 // ---- form helpers: the ids come from CaseForm.svelte (`f-<kind>-<field>`) ----
 let kind = '';
 const id = (field) => `#f-${kind}-${field}`;
@@ -372,13 +375,31 @@ describe('the real app: whole cases', () => {
   });
 
   test('a teacher cannot take a coordinator\'s step, nor see a case about themselves', async () => {
-    // The coordinator adds the teacher in the app's settings.
+    // The coordinator adds the teacher in the app's settings, with a first PIN, and confirms
+    // with her own PIN; a wrong one is refused by the core.
     await click('nav-settings');
     await typeInto('#add-name', TEACHER);
     await (await browser.$('#add-role')).selectByAttribute('value', 'teacher');
-    await typeInto('#add-pin', TEACHER_PIN);
-    await (await browser.$('button=Gebruiker toevoegen')).click();
+    await typeInto('#add-pin', FIRST_PIN);
+    await click('add-user');
+    await typeInto('[data-testid="own-pin-input"]', FIRST_PIN);
+    await click('confirm-send');
+    assert.match(await (await shown('confirm-error')).getText(), /Onjuiste pincode/);
+    await typeInto('[data-testid="own-pin-input"]', PIN);
+    await click('confirm-send');
     await browser.$(`p=${TEACHER} is toegevoegd.`).waitForDisplayed({ timeout: 20_000 });
+    await lock();
+
+    // The teacher opens with the first PIN and chooses their own before anything else.
+    await click(`user-${TEACHER}`);
+    await typeInto('[data-testid="pin-input"]', FIRST_PIN);
+    await click('unlock');
+    await typeInto('#current-pin', FIRST_PIN);
+    await typeInto('#new-pin', TEACHER_PIN);
+    await typeInto('#new-pin-again', TEACHER_PIN);
+    await shot('choose-pin');
+    await click('change-pin');
+    await shown('new-signal');
     await lock();
 
     // The teacher records a signal: their own case, without the coordinator's actions.

@@ -172,6 +172,46 @@ pub fn open(wrapping_key: &Key, aad: &[u8], sealed: &Sealed) -> Option<Key> {
     Some(Zeroizing::new(key))
 }
 
+/// An X25519 key pair for sealed boxes (libsodium's `crypto_box_seal`, via the `crypto_box`
+/// crate): anyone may seal to the public key, only the secret key opens.
+pub struct Keypair {
+    pub public: [u8; KEY_LEN],
+    pub secret: Key,
+}
+
+pub fn new_keypair() -> Keypair {
+    let secret = crypto_box::SecretKey::generate(&mut crypto_box::aead::OsRng);
+    Keypair {
+        public: *secret.public_key().as_bytes(),
+        secret: Zeroizing::new(secret.to_bytes()),
+    }
+}
+
+/// The public key belonging to a secret key (also to the recovery key, used as one).
+pub fn public_of(secret: &Key) -> [u8; KEY_LEN] {
+    *crypto_box::SecretKey::from(**secret)
+        .public_key()
+        .as_bytes()
+}
+
+pub fn seal_to(public: &[u8], secret: &[u8]) -> Result<Vec<u8>> {
+    let public: [u8; KEY_LEN] = public.try_into().map_err(|_| StoreError::Invalid {
+        message: "Ongeldige openbare sleutel.".into(),
+    })?;
+    crypto_box::PublicKey::from(public)
+        .seal(&mut crypto_box::aead::OsRng, secret)
+        .map_err(|_| StoreError::Invalid {
+            message: "Versleutelen mislukt.".into(),
+        })
+}
+
+/// `None` when the box was not sealed to this key, or was changed.
+pub fn unseal_with(secret: &Key, sealed: &[u8]) -> Option<Key> {
+    let plain = Zeroizing::new(crypto_box::SecretKey::from(**secret).unseal(sealed).ok()?);
+    let key: [u8; KEY_LEN] = plain.as_slice().try_into().ok()?;
+    Some(Zeroizing::new(key))
+}
+
 /// The recovery key as printed for the school's safe: base32 in groups of four.
 pub fn format_recovery_key(key: &Key) -> String {
     let text = data_encoding::BASE32_NOPAD.encode(key.as_slice());
@@ -284,6 +324,16 @@ mod tests {
         assert!(!mac_matches(&key, b"vault bodY", &tag));
         let other = derive_subkey(&random_key().unwrap(), b"test").unwrap();
         assert!(!mac_matches(&other, b"vault body", &tag));
+    }
+
+    #[test]
+    fn a_sealed_box_opens_only_with_its_secret_key() {
+        let pair = new_keypair();
+        assert_eq!(public_of(&pair.secret), pair.public);
+        let db_key = random_key().unwrap();
+        let sealed = seal_to(&pair.public, db_key.as_slice()).unwrap();
+        assert_eq!(unseal_with(&pair.secret, &sealed).unwrap(), db_key);
+        assert!(unseal_with(&new_keypair().secret, &sealed).is_none());
     }
 
     #[test]

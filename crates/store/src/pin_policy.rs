@@ -61,7 +61,7 @@ impl WeakSecret {
                 "Deze code hoort bij de meest gebruikte en wordt als eerste geprobeerd. Kies iets anders."
             }
             Self::PassphraseTooShort => {
-                "Een wachtzin met letters of andere tekens moet minstens 12 tekens lang zijn. Een pincode bestaat alleen uit cijfers."
+                "Een wachtwoordzin met letters of andere tekens moet minstens 12 tekens lang zijn. Een pincode bestaat alleen uit cijfers."
             }
         }
     }

@@ -10,7 +10,16 @@ import type { Session } from './bindings/Session';
 import { sideBySideQuery } from './layout';
 import { mergeRecent } from './signals';
 
-export type Screen = 'loading' | 'first-run' | 'lock' | 'home' | 'capture' | 'case' | 'social-map' | 'settings';
+export type Screen =
+  | 'loading'
+  | 'first-run'
+  | 'lock'
+  | 'choose-pin'
+  | 'home'
+  | 'capture'
+  | 'case'
+  | 'social-map'
+  | 'settings';
 
 export class AppState {
   screen = $state<Screen>('loading');
@@ -57,10 +66,18 @@ export class AppState {
   signedIn(session: Session): void {
     this.session = session;
     this.reporter.reset();
-    this.screen = 'home';
+    // A PIN the coordinator set is known to two people: the user makes it their own first.
+    this.screen = session.must_change_pin ? 'choose-pin' : 'home';
+  }
+
+  /** The core answered with the session as it now stands (a PIN changed, alarms dealt with). */
+  sessionChanged(session: Session): void {
+    this.session = session;
+    if (this.screen === 'choose-pin' && !session.must_change_pin) this.screen = 'home';
   }
 
   go(screen: Screen): void {
+    if (this.session?.must_change_pin) return;
     if (screen !== 'capture') this.captureFor = null;
     // "Start" while already there closes the case open beside the list.
     if (screen === 'home' && this.screen === 'home') this.openCaseId = null;
@@ -111,6 +128,16 @@ export class AppState {
   }
 
   /** The core is locked: forget everything shown and go to the lock screen. */
+  /** The full check after unlock found something: show the session's alarms as they now are. */
+  async refreshSession(): Promise<void> {
+    if (!this.session) return;
+    try {
+      this.session = await this.backend.session();
+    } catch (e) {
+      if (asBackendError(e).code === 'locked') await this.locked();
+    }
+  }
+
   async locked(): Promise<void> {
     this.session = null;
     this.captureFor = null;

@@ -1,5 +1,10 @@
 // The PIN pad's input: digits only, bounded, so a stuck finger cannot fill memory.
 export const MAX_PIN = 12;
+/** A passphrase field's bound, for the same reason; far beyond what anyone types. */
+export const MAX_PASSPHRASE = 256;
+/** The store's minimums (crates/store/src/pin_policy.rs). */
+export const MIN_PIN_DIGITS = 6;
+export const MIN_PASSPHRASE_CHARS = 12;
 
 export function press(pin: string, key: string): string {
   if (key === 'clear') return '';
@@ -12,13 +17,12 @@ export function digitsOnly(text: string): string {
   return text.replace(/\D/g, '').slice(0, MAX_PIN);
 }
 
-/** The core's PIN rule, checked early so the screen can say so before the slow key step. */
-export function pinIsStrong(pin: string): boolean {
-  if (!/^\d{6,}$/.test(pin)) return false;
-  const d = [...pin].map(Number);
-  const pairs = d.slice(1).map((x, i) => [d[i], x]);
-  const same = pairs.every(([a, b]) => a === b);
-  const up = pairs.every(([a, b]) => b === a + 1);
-  const down = pairs.every(([a, b]) => a === b + 1);
-  return !(same || up || down);
+/** Whether a new PIN or passphrase is long enough to be worth the slow key step. Only what the
+ * store refuses for certain is caught here: dates, runs, repeats and common choices are the
+ * store's to judge, and it says why in Dutch. As in the store, digits only make a PIN and
+ * anything else a passphrase, in which a run of spaces counts once. */
+export function secretLongEnough(secret: string): boolean {
+  if (/^\d*$/.test(secret)) return secret.length >= MIN_PIN_DIGITS;
+  const collapsed = secret.trim().split(/\s+/).join(' ');
+  return [...collapsed].length >= MIN_PASSPHRASE_CHARS;
 }

@@ -20,6 +20,11 @@ mkdirSync(shots, { recursive: true });
 const site = serveDuringTests(ui, before, after);
 
 const check = (page, size, name) => checkIn(page, shots, size, name);
+/** The mock backend, once the page has loaded it (on demand, after the first paint). */
+const mock = async (page, fn) => {
+  await page.waitForFunction(() => window.__mock);
+  return page.evaluate(fn);
+};
 
 for (const [size, viewport] of Object.entries(SIZES)) {
   describe(`${size} ${viewport.width}×${viewport.height}`, () => {
@@ -170,6 +175,117 @@ for (const [size, viewport] of Object.entries(SIZES)) {
       await page.getByRole('button', { name: 'Instellingen' }).click();
       await page.getByRole('heading', { name: 'Gebruikers' }).waitFor();
       await check(page, size, 'settings');
+    });
+
+    test('lock screen with a passphrase instead of the PIN pad', async () => {
+      await page.goto(`${site.base}?mock=seeded`);
+      await mock(page, () => (window.__mock.state.users[1].pin = 'paard nietje fiets'));
+      await page.getByRole('button', { name: /Pieter de Vries/ }).click();
+      await page.getByRole('button', { name: 'Wachtwoordzin gebruiken' }).click();
+      const phrase = page.getByLabel('Wachtwoordzin');
+      assert.equal(await phrase.evaluate((el) => el === document.activeElement), true);
+      await phrase.fill('paard nietje fiets');
+      await check(page, size, 'lock-passphrase');
+      await page.getByRole('button', { name: 'Openen' }).click();
+      await page.getByRole('button', { name: 'Nieuwe signalering' }).waitFor();
+    });
+
+    test('first run with a passphrase, and a weak PIN refused with the store\'s reason', async () => {
+      await page.goto(site.base);
+      await page.getByRole('button', { name: 'Verder' }).click();
+      await page.getByLabel('Volledige naam').fill('Anouk Jansen');
+      await page.getByLabel('Pincode', { exact: true }).fill('010190');
+      await page.getByLabel('Pincode nog een keer').fill('010190');
+      await page.getByRole('button', { name: 'Inrichten' }).click();
+      await page.getByTestId('first-run-error').getByText('lijkt op een datum').waitFor();
+      await check(page, size, 'first-run-weak-pin');
+      await page.getByRole('button', { name: 'Wachtwoordzin gebruiken' }).click();
+      await page.getByLabel('Wachtwoordzin', { exact: true }).fill('fiets regen brug');
+      await page.getByLabel('Wachtwoordzin nog een keer').fill('fiets regen brug');
+      await check(page, size, 'first-run-passphrase');
+      await page.getByRole('button', { name: 'Inrichten' }).click();
+      await page.getByTestId('recovery-key').waitFor();
+    });
+
+    test('an alarm about the record above every screen; a teacher cannot dismiss it', async () => {
+      await page.goto(`${site.base}?mock=seeded`);
+      await mock(page, () => window.__mock.raiseAlarm());
+      await signIn(page, 'Pieter de Vries', '735142');
+      const banner = page.getByTestId('alarm-banner');
+      await banner.waitFor();
+      assert.match(await banner.innerText(), /ontbreken in het dossier[\s\S]*Sinds 17 november 2026 om \d\d:30[\s\S]*Zet niets terug/);
+      assert.equal(await banner.getByRole('button', { name: 'Afgehandeld' }).count(), 0);
+      await check(page, size, 'alarm-home-teacher');
+      // Folded to its headline, the screen under it is in reach again, also on a phone.
+      await page.getByRole('button', { name: 'Inklappen' }).click();
+      const start = await page.getByRole('button', { name: 'Nieuwe signalering' }).boundingBox();
+      assert.ok(start.y + start.height <= viewport.height, `Nieuwe signalering on screen: ${JSON.stringify(start)}`);
+      await check(page, size, 'alarm-home-folded');
+      await page.getByRole('button', { name: 'Nieuwe signalering' }).click();
+      await page.getByTestId('save-signal').waitFor();
+      await banner.waitFor();
+      await check(page, size, 'alarm-capture');
+    });
+
+    test('the coordinator marks the alarm as dealt with', async () => {
+      await page.goto(`${site.base}?mock=seeded`);
+      await mock(page, () => window.__mock.raiseAlarm());
+      await signIn(page, 'Anouk Jansen', '482913');
+      await page.getByTestId('alarm-banner').waitFor();
+      await check(page, size, 'alarm-home-coordinator');
+      await page.getByRole('button', { name: 'Afgehandeld' }).click();
+      await page.getByTestId('alarm-banner').waitFor({ state: 'detached' });
+      assert.deepEqual(await page.evaluate(() => window.__mock.state.alarms), []);
+    });
+
+    test('a new user chooses their own PIN before anything else', async () => {
+      await page.goto(`${site.base}?mock=seeded`);
+      await mock(page, async () => {
+        const backend = window.__mock;
+        await backend.unlock(backend.state.users[0].id, '482913');
+        await backend.addUser('482913', 'Fatima Yilmaz', 'teacher', '640275');
+        backend.fireLocked(); // the lock screen lists the users again
+      });
+      await page.getByRole('button', { name: /Fatima Yilmaz/ }).click();
+      await page.getByLabel('Pincode').fill('640275');
+      await page.getByRole('button', { name: 'Openen' }).click();
+      await page.getByRole('heading', { name: 'Kies uw eigen pincode' }).waitFor();
+      await page.getByLabel('De pincode die u net gebruikte').fill('640275');
+      await page.getByLabel('Nieuwe pincode').fill('123456');
+      await page.getByLabel('Pincode nog een keer').fill('123456');
+      await page.getByRole('button', { name: 'Eigen pincode opslaan' }).click();
+      await page.getByTestId('change-pin-error').getByText('volgt een reeks').waitFor();
+      await check(page, size, 'choose-pin');
+      await page.getByLabel('De pincode die u net gebruikte').fill('640275');
+      await page.getByLabel('Nieuwe pincode').fill('579204');
+      await page.getByLabel('Pincode nog een keer').fill('579204');
+      await page.getByRole('button', { name: 'Eigen pincode opslaan' }).click();
+      await page.getByTestId('saved-notice').waitFor();
+      await page.getByRole('button', { name: 'Nieuwe signalering' }).waitFor();
+    });
+
+    test('user administration asks for the coordinator\'s own PIN', async () => {
+      await page.goto(`${site.base}?mock=seeded`);
+      await signIn(page, 'Anouk Jansen', '482913');
+      await page.getByRole('button', { name: 'Instellingen' }).click();
+      await page.getByLabel('Volledige naam').fill('Fatima Yilmaz');
+      await page.getByLabel(/Eerste pincode/).fill('640275');
+      await page.getByTestId('add-user').click();
+      await page.getByLabel('Bevestig met uw eigen pincode').fill('735142');
+      await page.getByRole('button', { name: 'Bevestigen' }).click();
+      await page.getByTestId('confirm-error').waitFor();
+      await check(page, size, 'settings-confirm-pin');
+      await page.getByTestId('own-pin-toggle').click();
+      await page.getByLabel('Bevestig met uw eigen wachtwoordzin').waitFor();
+      await check(page, size, 'settings-confirm-passphrase');
+      await page.getByTestId('own-pin-toggle').click();
+      await page.getByLabel('Bevestig met uw eigen pincode').fill('482913');
+      await page.getByRole('button', { name: 'Bevestigen' }).click();
+      await page.getByText('Fatima Yilmaz is toegevoegd.').waitFor();
+      await page.getByTestId('reset-Pieter de Vries').click();
+      await page.getByTestId('reset-save').click();
+      await page.getByText(/Te kort/).waitFor();
+      await check(page, size, 'settings-reset-pin');
     });
 
     test('privacy screen blanks everything and nothing underneath can be reached', async () => {

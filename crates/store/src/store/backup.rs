@@ -7,6 +7,17 @@ use meldcode_engine::Role;
 use rusqlite::params;
 use std::path::Path;
 
+/// Beside the copy: what it is, so that whoever restores it knows which PINs open it.
+pub const BACKUP_MANIFEST: &str = "backup.json";
+
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct BackupManifest {
+    pub made_at: chrono::DateTime<chrono::Utc>,
+    pub device_id: meldcode_engine::DeviceId,
+    pub key_generation: u32,
+    pub events: usize,
+}
+
 impl Store {
     /// A consistent encrypted copy while the store is in use: the database through
     /// `sqlcipher_export` inside one read transaction, plus the vault file. Restoring it on this
@@ -49,6 +60,19 @@ impl Store {
         exported?;
         detached?;
         std::fs::copy(vault_path(&self.dir), vault_path(dest))?;
+        // Which key generation the copy holds: after a re-key, the PINs of that time (and the
+        // recovery key) open it, not necessarily today's.
+        let vault = self.load_vault()?;
+        let manifest = BackupManifest {
+            made_at: chrono::Utc::now(),
+            device_id: self.device_id,
+            key_generation: vault.key_generation,
+            events: self.verify()?.events,
+        };
+        let text = serde_json::to_vec_pretty(&manifest).map_err(|_| StoreError::Invalid {
+            message: "De reservekopie kon niet worden beschreven.".into(),
+        })?;
+        crate::files::write_atomically(&dest.join(BACKUP_MANIFEST), &text)?;
         Ok(())
     }
 }

@@ -2,10 +2,11 @@
 //! command → engine → events → log + projection, in one durable transaction. One concern per
 //! file: opening and set-up, user administration, recording, case views, integrity, backup.
 
-mod backup;
+pub mod backup;
 pub mod integrity;
 mod open;
 mod record;
+mod rekey;
 mod school;
 mod user_rows;
 mod users;

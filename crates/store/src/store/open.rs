@@ -10,7 +10,7 @@ use crate::error::{Result, StoreError};
 use crate::keyring;
 use crate::vault::anchor::{AlarmKind, AnchoredHead, IntegrityAlarm, TODO_NL};
 use crate::vault::lockout::{wrong_pin_error, Lockout, Now, FREE_ATTEMPTS, FREE_DEVICE_ATTEMPTS};
-use crate::vault::{check_pin_strength, lock_vault, RawVault, Vault, VAULT_VERSION};
+use crate::vault::{check_pin_strength, keys, lock_vault, RawVault, Vault, VAULT_VERSION};
 use chrono::Utc;
 use meldcode_engine::people::User;
 use meldcode_engine::profile::SchoolProfile;
@@ -64,7 +64,7 @@ impl Store {
         let device_secret = keyring::create_device_secret(device_id)?;
         let db_key = crypto::random_key()?;
         let recovery_key = crypto::random_key()?;
-        let envelope = seal_for_user(&user, pin, &device_secret, &db_key, kdf)?;
+        let envelope = seal_for_user(&user, pin, &device_secret, &db_key, 1, kdf)?;
         let mut vault = Vault {
             version: VAULT_VERSION,
             device_id,
@@ -72,7 +72,9 @@ impl Store {
             saved_at: Utc::now(),
             key_generation: 1,
             users: vec![envelope],
-            recovery: crypto::seal(&recovery_key, b"recovery", db_key.as_slice())?,
+            recovery: None,
+            recovery_public: None,
+            recovery_boxes: Vec::new(),
             device_lockout: Lockout::default(),
             heads: vec![AnchoredHead {
                 device_id,
@@ -82,6 +84,7 @@ impl Store {
             }],
             alarms: Vec::new(),
         };
+        keys::seal_for_recovery(&mut vault, &recovery_key, &db_key, 1)?;
         let conn = db::open(&db_path(dir), &db_key, true)?;
         let profile_json = serde_json::to_string(&profile).map_err(|_| StoreError::Invalid {
             message: "Schoolprofiel kon niet worden opgeslagen.".into(),
@@ -123,7 +126,7 @@ impl Store {
                 id: u.user_id,
                 display_name: u.display_name.clone(),
                 role: u.role,
-                needs_new_pin: u.sealed_key.is_none(),
+                needs_new_pin: u.sealed_key.is_none() && u.keypair.is_none(),
             })
             .collect())
     }
@@ -146,15 +149,14 @@ impl Store {
             });
         }
         let envelope = vault.user(user)?;
-        let Some(sealed) = envelope.sealed_key.clone() else {
+        if envelope.sealed_key.is_none() && envelope.keypair.is_none() {
             return Err(StoreError::NotAllowed {
                 message: "Uw pincode moet opnieuw worden ingesteld door de intern begeleider."
                     .into(),
             });
-        };
-        let kek =
-            crypto::derive_user_key(pin, &envelope.salt, entry.secret.as_slice(), envelope.kdf)?;
-        let Some(db_key) = crypto::open(&kek, user.0.as_bytes(), &sealed) else {
+        }
+        let opened = keys::open_envelope(envelope, pin, &entry.secret, vault.key_generation)?;
+        let Some(candidates) = opened else {
             let mine = &mut vault.user_mut(user)?.lockout;
             let user_delay = mine.register_failure(&now, FREE_ATTEMPTS);
             let failures = mine.failures;
@@ -164,9 +166,30 @@ impl Store {
             vault.save(&path, &entry.secret)?;
             return Err(wrong_pin_error(user_delay, device_delay, failures));
         };
+        let (conn, db_key, generation) = open_newest(dir, candidates)?;
+        keys::keep_generation(&mut vault, generation);
+        // An envelope of the older form becomes a key pair now that the PIN is at hand.
+        let envelope = vault.user(user)?;
+        if envelope.keypair.is_none() {
+            let identity = User {
+                id: user,
+                full_name: envelope.display_name.clone(),
+                role: envelope.role,
+            };
+            let must_change = envelope.must_change_pin;
+            let mut renewed = seal_for_user(
+                &identity,
+                pin,
+                &entry.secret,
+                &db_key,
+                generation,
+                envelope.kdf,
+            )?;
+            renewed.must_change_pin = must_change;
+            *vault.user_mut(user)? = renewed;
+        }
         vault.user_mut(user)?.lockout.clear();
         vault.device_lockout.clear();
-        let conn = db::open(&db_path(dir), &db_key, false)?;
         Self::open_checked(dir, conn, db_key, user, entry, vault)
     }
 
@@ -229,9 +252,13 @@ impl Store {
             }
             Err(other) => return Err(other),
         };
-        let db_key = crypto::open(&recovery_key, b"recovery", &vault.recovery)
-            .ok_or(StoreError::WrongRecoveryKey)?;
-        let conn = db::open(&db_path(dir), &db_key, false)?;
+        let candidates = keys::recovery_keys(&vault, &recovery_key);
+        if candidates.is_empty() {
+            return Err(StoreError::WrongRecoveryKey);
+        }
+        let (conn, db_key, generation) = open_newest(dir, candidates)?;
+        keys::keep_generation(&mut vault, generation);
+        keys::seal_for_recovery(&mut vault, &recovery_key, &db_key, generation)?;
         // The database says who is a coordinator: the vault may be the thing that was changed.
         let identity = super::user_rows::load_user(&conn, user)?.ok_or(StoreError::UnknownUser)?;
         if identity.role != Role::Coordinator {
@@ -247,7 +274,7 @@ impl Store {
             .ok()
             .filter(|k| k.check_floor().is_ok())
             .unwrap_or(KdfParams::DEFAULT);
-        let envelope = seal_for_user(&identity, new_pin, &entry.secret, &db_key, kdf)?;
+        let envelope = seal_for_user(&identity, new_pin, &entry.secret, &db_key, generation, kdf)?;
         match vault.user_mut(user) {
             Ok(existing) => *existing = envelope,
             Err(_) => vault.users.push(envelope),
@@ -285,11 +312,32 @@ impl Store {
     }
 }
 
+/// Opens the database with the newest key that fits: during a re-key the vault holds two, and a
+/// crash may have left the database on either.
+fn open_newest(
+    dir: &Path,
+    candidates: Vec<(u32, crypto::Key)>,
+) -> Result<(rusqlite::Connection, crypto::Key, u32)> {
+    let mut last = StoreError::Damaged {
+        detail: "geen sleutel past op de database".into(),
+    };
+    for (generation, key) in candidates {
+        match db::open(&db_path(dir), &key, false) {
+            Ok(conn) => return Ok((conn, key, generation)),
+            Err(e @ StoreError::Damaged { .. }) => last = e,
+            Err(other) => return Err(other),
+        }
+    }
+    Err(last)
+}
+
 /// Every PIN but the recovering coordinator's is set again: the old envelopes cannot be trusted
 /// (a changed vault) or opened (a new device secret).
 fn forget_pins(vault: &mut Vault) {
     for other in &mut vault.users {
         other.sealed_key = None;
+        other.keypair = None;
+        other.boxed_keys.clear();
         other.lockout = Lockout::default();
     }
 }

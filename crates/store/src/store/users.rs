@@ -6,8 +6,8 @@ use super::user_rows::{insert_user, load_user, row_to_user};
 use super::{new_uuid, vault_path, Store};
 use crate::crypto::{self, KdfParams, Key};
 use crate::error::{Result, StoreError};
-use crate::vault::lockout::{wrong_pin_error, Lockout, Now, FREE_ATTEMPTS, FREE_DEVICE_ATTEMPTS};
-use crate::vault::{check_pin_strength, lock_vault, KekSource, UserEnvelope, Vault, VaultGuard};
+use crate::vault::lockout::{wrong_pin_error, Now, FREE_ATTEMPTS, FREE_DEVICE_ATTEMPTS};
+use crate::vault::{check_pin_strength, keys, lock_vault, UserEnvelope, Vault, VaultGuard};
 use meldcode_engine::people::{looks_like_full_name, User};
 use meldcode_engine::school_log::{admin_event, check_admin, AdminAction, Authority, Target};
 use meldcode_engine::{Role, UserId};
@@ -26,22 +26,11 @@ pub(super) fn seal_for_user(
     pin: &str,
     device_secret: &Key,
     db_key: &Key,
+    generation: u32,
     kdf: KdfParams,
 ) -> Result<UserEnvelope> {
     check_pin_strength(pin)?;
-    let salt = crypto::random_bytes::<16>()?;
-    let kek = crypto::derive_user_key(pin, &salt, device_secret.as_slice(), kdf)?;
-    Ok(UserEnvelope {
-        user_id: user.id,
-        display_name: user.full_name.clone(),
-        role: user.role,
-        salt: salt.to_vec(),
-        kdf,
-        kek: KekSource::Argon2idDeviceSecret,
-        sealed_key: Some(crypto::seal(&kek, user.id.0.as_bytes(), db_key.as_slice())?),
-        must_change_pin: false,
-        lockout: Lockout::default(),
-    })
+    keys::new_envelope(user, pin, device_secret, db_key, generation, kdf)
 }
 
 pub(super) fn check_full_name(name: &str) -> Result<()> {
@@ -74,13 +63,7 @@ impl Store {
                 seconds: device_wait.max(user_wait),
             });
         }
-        let kek = crypto::derive_user_key(pin, &mine.salt, self.entry.secret.as_slice(), mine.kdf)?;
-        let ok = mine
-            .sealed_key
-            .as_ref()
-            .and_then(|s| crypto::open(&kek, self.user.id.0.as_bytes(), s))
-            .is_some();
-        if ok {
+        if keys::open_envelope(mine, pin, &self.entry.secret, 0)?.is_some() {
             return Ok(());
         }
         let user_delay = mine.lockout.register_failure(&now, FREE_ATTEMPTS);
@@ -115,8 +98,8 @@ impl Store {
             }
             Proof::RecoveryKey(text) => {
                 let key = crypto::parse_recovery_key(text)?;
-                let opened = crypto::open(&key, b"recovery", &vault.recovery);
-                if opened.as_ref() != Some(&self.key) {
+                let opened = keys::recovery_keys(vault, &key);
+                if !opened.iter().any(|(_, k)| *k == self.key) {
                     return Err(StoreError::WrongRecoveryKey);
                 }
             }
@@ -143,8 +126,14 @@ impl Store {
             return Err(wrong);
         }
         let kdf = vault.user(self.user.id)?.kdf;
-        *vault.user_mut(self.user.id)? =
-            seal_for_user(&self.user, new_pin, &secret, &self.key, kdf)?;
+        *vault.user_mut(self.user.id)? = seal_for_user(
+            &self.user,
+            new_pin,
+            &secret,
+            &self.key,
+            vault.key_generation,
+            kdf,
+        )?;
         self.save_vault(&mut vault)?;
         self.must_change_pin = false;
         Ok(())
@@ -173,7 +162,8 @@ impl Store {
             full_name: full_name.trim().to_owned(),
             role,
         };
-        let mut envelope = seal_for_user(&user, pin, &secret, &self.key, kdf)?;
+        let mut envelope =
+            seal_for_user(&user, pin, &secret, &self.key, vault.key_generation, kdf)?;
         envelope.must_change_pin = true;
         let payload = admin_event(AdminAction::Add, &user, authority);
         self.record_admin(&mut vault, payload, |tx| insert_user(tx, &user))?;
@@ -190,11 +180,14 @@ impl Store {
         let (who, target) = self.target(user)?;
         let authority = self.authorise(&mut vault, proof, AdminAction::ResetPin, target)?;
         let kdf = vault.user(user)?.kdf;
-        let mut envelope = seal_for_user(&who, new_pin, &secret, &self.key, kdf)?;
+        let mut envelope =
+            seal_for_user(&who, new_pin, &secret, &self.key, vault.key_generation, kdf)?;
         envelope.must_change_pin = true;
         let payload = admin_event(AdminAction::ResetPin, &who, authority);
         self.record_admin(&mut vault, payload, |_| Ok(()))?;
         *vault.user_mut(user)? = envelope;
+        // The old PIN with an old copy of the vault must not open the database any more.
+        self.rekey(&mut vault)?;
         self.save_vault(&mut vault)
     }
 
@@ -215,6 +208,8 @@ impl Store {
             Ok(())
         })?;
         vault.users.retain(|u| u.user_id != user);
+        // Their PIN with an old copy of the vault must not open the database any more.
+        self.rekey(&mut vault)?;
         self.save_vault(&mut vault)
     }
 

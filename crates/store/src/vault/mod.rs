@@ -8,6 +8,7 @@
 //! kept in the keyring entry too tells an older copy of the file from the current one.
 
 pub mod anchor;
+pub mod keys;
 pub mod lockout;
 
 use crate::crypto::{self, KdfParams, Key, Sealed};
@@ -47,8 +48,16 @@ pub struct UserEnvelope {
     pub kdf: KdfParams,
     #[serde(default)]
     pub kek: KekSource,
-    /// `None` after a recovery replaced the device secret: the coordinator sets a new PIN.
+    /// Before the key pairs: the database key wrapped with the PIN's key directly. Kept until the
+    /// user's next unlock replaces it with a key pair.
     pub sealed_key: Option<Sealed>,
+    /// The user's X25519 key pair, its secret wrapped with the PIN's key.
+    #[serde(default)]
+    pub keypair: Option<keys::UserKeypair>,
+    /// The database key sealed to the user's public key, per key generation (two only while a
+    /// re-key is under way). No key pair and no `sealed_key`: the coordinator sets a new PIN.
+    #[serde(default)]
+    pub boxed_keys: Vec<keys::BoxedKey>,
     /// A PIN set by someone else is changed by its owner at first use.
     #[serde(default)]
     pub must_change_pin: bool,
@@ -66,7 +75,15 @@ pub struct Vault {
     /// Raised whenever the database key is replaced.
     pub key_generation: u32,
     pub users: Vec<UserEnvelope>,
-    pub recovery: Sealed,
+    /// Before the key pairs: the database key wrapped with the recovery key directly.
+    #[serde(default)]
+    pub recovery: Option<Sealed>,
+    /// The recovery key's public key (the recovery key is the secret key), and the database key
+    /// sealed to it per key generation: a re-key wraps the new key for the safe's paper too.
+    #[serde(default)]
+    pub recovery_public: Option<keys::PublicKey>,
+    #[serde(default)]
+    pub recovery_boxes: Vec<keys::BoxedKey>,
     pub device_lockout: Lockout,
     /// Every chain this installation knows, with the head it last saw; a chain of any other
     /// device is refused.
@@ -222,11 +239,15 @@ impl RawVault {
                         kdf: u.kdf,
                         kek: KekSource::default(),
                         sealed_key: u.sealed_key,
+                        keypair: None,
+                        boxed_keys: Vec::new(),
                         must_change_pin: false,
                         lockout: Lockout::default(),
                     })
                     .collect(),
-                recovery: v1.recovery,
+                recovery: Some(v1.recovery),
+                recovery_public: None,
+                recovery_boxes: Vec::new(),
                 device_lockout: Lockout::default(),
                 heads: Vec::new(),
                 alarms: Vec::new(),

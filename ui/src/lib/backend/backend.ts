@@ -39,14 +39,24 @@ export interface Backend {
   /** One engine command on a case; resolves with the case as it now stands. */
   record(caseId: string, command: Command): Promise<CaseView>;
   users(): Promise<User[]>;
-  addUser(fullName: string, role: Role, pin: string): Promise<User>;
-  removeUser(userId: string): Promise<void>;
-  resetPin(userId: string, pin: string): Promise<void>;
-  changePin(currentPin: string, newPin: string): Promise<void>;
+  // Administration takes the acting coordinator's own PIN (or passphrase) again: an unlocked
+  // tablet left on a desk must not be enough to add a colleague or reset a PIN.
+  addUser(actingPin: string, fullName: string, role: Role, pin: string): Promise<User>;
+  removeUser(actingPin: string, userId: string): Promise<void>;
+  resetPin(actingPin: string, userId: string, pin: string): Promise<void>;
+  /** Resolves with the session as it now stands: no longer `must_change_pin`. */
+  changePin(currentPin: string, newPin: string): Promise<Session>;
+  /** The coordinator or the director has dealt with the record's alarms; resolves with the
+   * session without them. */
+  acknowledgeAlarms(): Promise<Session>;
   saveSettings(settings: DeviceSettings): Promise<DeviceSettings>;
   openContact(contactId: string, channel: ContactChannel): Promise<void>;
+  /** The session as it now stands (after the full check found something, say). */
+  session(): Promise<Session>;
   /** Called when the core locked itself (idle time passed). Returns an unsubscribe. */
   onLocked(callback: () => void): () => void;
+  /** Called when the full check after unlock added an alarm to the session. */
+  onIntegrity(callback: () => void): () => void;
 }
 
 /** The `{code, message}` every command rejects with. */

@@ -3,21 +3,36 @@
 // not its rules: those are tested in Rust.
 import { BackendError, type Backend, type ContactChannel } from './backend';
 import type { CaseListItem } from '../bindings/CaseListItem';
+import type { Contact } from '../bindings/Contact';
 import type { DeviceSettings } from '../bindings/DeviceSettings';
+import type { ErrorBody } from '../bindings/ErrorBody';
+import type { IntegrityAlarm } from '../bindings/IntegrityAlarm';
 import type { LockScreenUser } from '../bindings/LockScreenUser';
 import type { SchoolProfile } from '../bindings/SchoolProfile';
+import type { Session } from '../bindings/Session';
 import type { SignalCatalogue } from '../bindings/SignalCatalogue';
 import type { User } from '../bindings/User';
 import type { CaptureRequest } from '../bindings/CaptureRequest';
 import { makeStaffCase, openedCase, record as recordOn, view as viewOf, type MockCase } from './mock-cases';
-import { pinIsStrong } from '../pin';
+import { weakness } from './mock-pin';
 import catalogueData from './mock-data/catalogue.json';
 import profileData from './mock-data/profile.json';
 
 export const MOCK_CATALOGUE = catalogueData as unknown as SignalCatalogue;
 export const MOCK_PROFILE = profileData as unknown as SchoolProfile;
 
-type MockUser = User & { pin: string };
+/** `mustChangePin`: the coordinator set this PIN (added the user or reset it). */
+type MockUser = User & { pin: string; mustChangePin?: boolean };
+
+/** An alarm as the core words it, for tests that need one on screen. */
+export const MOCK_ALARM: IntegrityAlarm = {
+  kind: 'missing',
+  detected_at: '2026-11-18T07:55:00Z',
+  since: '2026-11-17T14:30:00Z',
+  what: '2 vastlegging(en) van dit apparaat ontbreken in het dossier (volgnummer 41 tot en met 42).',
+  todo:
+    'Meld dit direct aan de intern begeleider en de directie. Zet niets terug en wis niets: de ICT-beheerder vergelijkt het dossier met de meest recente reservekopie. Leg nieuwe signalen gewoon vast; die worden bewaard.',
+};
 
 export interface MockState {
   users: MockUser[];
@@ -29,6 +44,14 @@ export interface MockState {
   settings: DeviceSettings;
   current: MockUser | null;
   profile: SchoolProfile | null;
+  /** As the core reports a damaged or edited emergency.json: the bar falls back to 112 and
+   * Veilig Thuis. */
+  emergencyProblem: ErrorBody | null;
+  /** As the core finds them at unlock (events missing or changed, an older copy put back), until
+   * the coordinator or the director acknowledges them. */
+  alarms: IntegrityAlarm[];
+  /** Set by the mock: announces that the full check after unlock found something. */
+  integrityFound?: () => void;
 }
 
 function fail(code: string, message: string): never {
@@ -50,12 +73,16 @@ export interface MockBackend extends Backend {
   state: MockState;
   /** Simulates the core's idle lock. */
   fireLocked(): void;
+  /** As if the core had found the record tampered with: the alarm comes with the next unlock. */
+  raiseAlarm(): void;
 }
 
 /** `seeded`: a set-up school with a coordinator, a teacher, a board member and three cases (one
  * overdue, one about a staff member, which the board leads). */
 export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
   const listeners = new Set<() => void>();
+  // The full check after unlock: tests raise an alarm with `state.alarms` and call these.
+  const integrityListeners = new Set<() => void>();
   const state: MockState = {
     users: [],
     cases: [],
@@ -65,7 +92,10 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     settings: { language: 'nl', lock_after_minutes: 3 },
     current: null,
     profile: null,
+    emergencyProblem: null,
+    alarms: [],
   };
+  state.integrityFound = () => integrityListeners.forEach((l) => l());
   if (options.seeded) {
     state.profile = MOCK_PROFILE;
     state.users.push(
@@ -91,8 +121,12 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     return me;
   };
   const checkPin = (pin: string) => {
-    if (!pinIsStrong(pin))
-      fail('weak_pin', 'Kies een pincode van minstens 6 cijfers die niet alleen uit dezelfde of opeenvolgende cijfers bestaat.');
+    const why = weakness(pin);
+    if (why) fail('weak_pin', why);
+  };
+  // The core counts a wrong acting PIN towards the lockout; the mock only refuses it.
+  const confirmActing = (me: MockUser, acting: string) => {
+    if (me.pin !== acting) fail('wrong_pin', 'Onjuiste pincode. Nog 3 poging(en) voordat u moet wachten.');
   };
   const checkName = (name: string) => {
     if (!fullName(name)) fail('invalid', 'Vul een volledige naam in (voornaam en achternaam), geen initialen.');
@@ -103,9 +137,11 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     role: u.role,
     needs_new_pin: false,
   });
-  const session = () => ({
+  const session = (): Session => ({
     user: { id: signedIn().id, full_name: signedIn().full_name, role: signedIn().role },
     school_name: state.profile?.school_name ?? '',
+    alarms: state.alarms.map((a) => ({ ...a })),
+    must_change_pin: signedIn().mustChangePin ?? false,
   });
   const plain = (u: MockUser): User => ({ id: u.id, full_name: u.full_name, role: u.role });
 
@@ -115,14 +151,21 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       state.current = null;
       listeners.forEach((l) => l());
     },
+    raiseAlarm() {
+      state.alarms.push({ ...MOCK_ALARM });
+    },
     async lockScreen() {
-      const bar = (state.profile ?? MOCK_PROFILE).contacts.filter((c) => c.emergency_bar);
+      const national = (c: Contact) => c.kind === 'emergency' || c.kind === 'veilig_thuis';
+      const bar = (state.profile ?? MOCK_PROFILE).contacts.filter(
+        (c) => c.emergency_bar && (!state.emergencyProblem || national(c)),
+      );
       return {
         initialised: state.users.length > 0,
         users: state.users.map(lockScreenUser),
         emergency: bar,
         settings: state.settings,
         problem: null,
+        emergency_problem: state.emergencyProblem,
       };
     },
     async defaultProfile() {
@@ -211,30 +254,44 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       signedIn();
       return state.users.map(plain);
     },
-    async addUser(name, role, pin) {
-      coordinator();
+    // The checks in the core's order: role, the new user's details, then the acting PIN.
+    async addUser(acting, name, role, pin) {
+      const me = coordinator();
       checkName(name);
       checkPin(pin);
-      const user = { id: id(), full_name: name.trim(), role, pin };
+      confirmActing(me, acting);
+      const user = { id: id(), full_name: name.trim(), role, pin, mustChangePin: true };
       state.users.push(user);
       return plain(user);
     },
-    async removeUser(userId) {
+    async removeUser(acting, userId) {
       const me = coordinator();
       if (userId === me.id) fail('not_allowed', 'U kunt uzelf niet verwijderen.');
+      confirmActing(me, acting);
       state.users = state.users.filter((u) => u.id !== userId);
     },
-    async resetPin(userId, pin) {
-      coordinator();
+    async resetPin(acting, userId, pin) {
+      const me = coordinator();
       checkPin(pin);
+      confirmActing(me, acting);
       const user = state.users.find((u) => u.id === userId) ?? fail('unknown_user', 'Deze gebruiker bestaat niet op dit apparaat.');
       user.pin = pin;
+      user.mustChangePin = true;
     },
     async changePin(current, next) {
       const me = signedIn();
       if (me.pin !== current) fail('wrong_pin', 'Onjuiste pincode. Nog 3 poging(en) voordat u moet wachten.');
       checkPin(next);
       me.pin = next;
+      me.mustChangePin = false;
+      return session();
+    },
+    async acknowledgeAlarms() {
+      const me = signedIn();
+      if (me.role !== 'coordinator' && me.role !== 'director')
+        fail('not_allowed', 'Alleen de intern begeleider of de directie kan een melding over het dossier afhandelen.');
+      state.alarms = [];
+      return session();
     },
     async saveSettings(settings) {
       signedIn();
@@ -249,9 +306,17 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       if (!known.some((c) => c.id === contactId)) fail('not_found', 'Dit contact staat niet in de sociale kaart.');
       state.opened.push({ contactId, channel });
     },
+    async session() {
+      signedIn();
+      return session();
+    },
     onLocked(callback) {
       listeners.add(callback);
       return () => listeners.delete(callback);
+    },
+    onIntegrity(callback) {
+      integrityListeners.add(callback);
+      return () => integrityListeners.delete(callback);
     },
   };
   return backend;

@@ -10,6 +10,21 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/** Listens to one of the core's events; the returned function stops, also before `listen` has
+ * resolved. */
+function subscribe(event: string, callback: () => void): () => void {
+  let stop: (() => void) | null = null;
+  let cancelled = false;
+  void listen(event, () => callback()).then((unlisten) => {
+    if (cancelled) unlisten();
+    else stop = unlisten;
+  });
+  return () => {
+    cancelled = true;
+    stop?.();
+  };
+}
+
 export function tauriBackend(): Backend {
   return {
     lockScreen: () => call('lock_screen'),
@@ -27,23 +42,15 @@ export function tauriBackend(): Backend {
     caseView: (case_id) => call('case_view', { case_id }),
     record: (case_id, command) => call('record', { case_id, command }),
     users: () => call('users'),
-    addUser: (full_name, role, pin) => call('add_user', { full_name, role, pin }),
-    removeUser: (user_id) => call('remove_user', { user_id }),
-    resetPin: (user_id, pin) => call('reset_pin', { user_id, pin }),
+    addUser: (acting_pin, full_name, role, pin) => call('add_user', { acting_pin, full_name, role, pin }),
+    removeUser: (acting_pin, user_id) => call('remove_user', { acting_pin, user_id }),
+    resetPin: (acting_pin, user_id, pin) => call('reset_pin', { acting_pin, user_id, pin }),
     changePin: (current_pin, new_pin) => call('change_pin', { current_pin, new_pin }),
+    acknowledgeAlarms: () => call('acknowledge_alarms'),
     saveSettings: (settings) => call('save_settings', { settings }),
     openContact: (contact_id, channel) => call('open_contact', { contact_id, channel }),
-    onLocked(callback) {
-      let stop: (() => void) | null = null;
-      let cancelled = false;
-      void listen('locked', () => callback()).then((unlisten) => {
-        if (cancelled) unlisten();
-        else stop = unlisten;
-      });
-      return () => {
-        cancelled = true;
-        stop?.();
-      };
-    },
+    session: () => call('session'),
+    onLocked: (callback) => subscribe('locked', callback),
+    onIntegrity: (callback) => subscribe('integrity', callback),
   };
 }

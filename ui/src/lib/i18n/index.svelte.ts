@@ -84,6 +84,11 @@ export function local(text: LocalText): string {
   return current === 'en' ? text.en : text.nl;
 }
 
+/** The language texts are shown in (reactive). */
+export function language(): Language {
+  return current;
+}
+
 export function setLanguage(lang: Language): void {
   current = lang;
   if (typeof document !== 'undefined') document.documentElement.lang = lang;
