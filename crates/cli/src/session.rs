@@ -61,6 +61,11 @@ pub fn unlock_keeping_pin(
     let pin = read_pin("MELDCODE_PIN", &format!("PIN for {}: ", who.display_name))?;
     let store = Store::unlock(dir, who.id, &pin)?;
     warn_of_alarms(&store);
+    if store.must_change_pin() {
+        eprintln!(
+            "Your PIN was set by the coordinator: choose your own with `meldcode user change-pin`."
+        );
+    }
     Ok((store, pin))
 }
 

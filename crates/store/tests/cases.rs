@@ -204,12 +204,23 @@ fn a_teacher_cannot_take_a_coordinators_step_nor_see_a_case_about_themselves() {
         .unwrap();
     coordinator.lock();
 
-    let store = Store::unlock(&data, teacher.id, "730461").unwrap();
+    let mut store = Store::unlock(&data, teacher.id, "730461").unwrap();
     assert!(store.list_cases(None).unwrap().is_empty());
     assert!(matches!(
         store.case_view(case),
         Err(StoreError::NotFound { .. })
     ));
+    // Recording on it answers exactly as on a case that does not exist: the suspect learns
+    // nothing, not even from the engine's refusal.
+    let on_theirs = store.record(case, &testkit::signal_own()).unwrap_err();
+    let on_none = store
+        .record(Store::new_case_id(), &testkit::signal_own())
+        .unwrap_err();
+    assert_eq!(on_theirs.code(), "not_found");
+    assert_eq!(
+        (on_theirs.code(), on_theirs.message()),
+        (on_none.code(), on_none.message())
+    );
 }
 
 fn first_user(data: &std::path::Path) -> meldcode_engine::UserId {
