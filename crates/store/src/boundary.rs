@@ -73,7 +73,9 @@ pub struct Session {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Setup {
     pub session: Session,
-    pub recovery_key: String,
+    /// Wiped from memory once sent.
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub recovery_key: zeroize::Zeroizing<String>,
 }
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

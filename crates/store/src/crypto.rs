@@ -213,13 +213,20 @@ pub fn unseal_with(secret: &Key, sealed: &[u8]) -> Option<Key> {
 }
 
 /// The recovery key as printed for the school's safe: base32 in groups of four.
-pub fn format_recovery_key(key: &Key) -> String {
-    let text = data_encoding::BASE32_NOPAD.encode(key.as_slice());
-    text.as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join("-")
+/// Built in zeroising buffers of the right size: the text is the key.
+pub fn format_recovery_key(key: &Key) -> Zeroizing<String> {
+    let encoding = &data_encoding::BASE32_NOPAD;
+    let len = encoding.encode_len(key.len());
+    let mut plain = Zeroizing::new(String::with_capacity(len));
+    encoding.encode_append(key.as_slice(), &mut plain);
+    let mut grouped = Zeroizing::new(String::with_capacity(len + len / 4));
+    for (i, c) in plain.chars().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            grouped.push('-');
+        }
+        grouped.push(c);
+    }
+    grouped
 }
 
 pub fn parse_recovery_key(text: &str) -> Result<Key> {

@@ -19,7 +19,8 @@ export type Screen =
   | 'capture'
   | 'case'
   | 'social-map'
-  | 'settings';
+  | 'settings'
+  | 'school-log';
 
 export class AppState {
   screen = $state<Screen>('loading');

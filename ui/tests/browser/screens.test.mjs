@@ -177,6 +177,36 @@ for (const [size, viewport] of Object.entries(SIZES)) {
       await check(page, size, 'settings');
     });
 
+    test('school log for the director, and none for the coordinator', async () => {
+      await page.goto(`${site.base}?mock=seeded`);
+      await mock(page, async () => {
+        const backend = window.__mock;
+        backend.state.users.push({ id: 'director-1', full_name: 'Marieke van Dijk', role: 'director', pin: '906142' });
+        await backend.unlock(backend.state.users[0].id, '482913');
+        const jeroen = await backend.addUser('482913', 'Jeroen Smit', 'teacher', '640275');
+        await backend.resetPin('482913', jeroen.id, '579204');
+        await backend.removeUser('482913', backend.state.users[2].id);
+        backend.state.log[1].with_recovery_key = true;
+        backend.fireLocked(); // the lock screen lists the users again
+      });
+      await signIn(page, 'Anouk Jansen', '482913');
+      await page.getByRole('button', { name: 'Instellingen' }).click();
+      await page.getByRole('heading', { name: 'Gebruikers' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Logboek bekijken' }).count(), 0);
+      await page.getByTestId('lock').click();
+      await signIn(page, 'Marieke van Dijk', '906142');
+      await page.getByRole('button', { name: 'Instellingen' }).click();
+      await page.getByRole('button', { name: 'Logboek bekijken' }).click();
+      const log = page.getByTestId('school-log');
+      await log.waitFor();
+      const lines = await log.locator('li').allInnerTexts();
+      assert.equal(lines.length, 3);
+      assert.match(lines[0], /verwijderde Karin Smit\.$/);
+      assert.match(lines.join('\n'), /stelde een nieuwe pincode in voor Jeroen Smit, met de herstelsleutel\./);
+      assert.match(lines[2], /^\d{1,2} \w+ \d{4} om \d\d:\d\d\n+Anouk Jansen \(intern begeleider \/ aandachtsfunctionaris\) voegde Jeroen Smit toe als leerkracht\.$/);
+      await check(page, size, 'school-log');
+    });
+
     test('lock screen with a passphrase instead of the PIN pad', async () => {
       await page.goto(`${site.base}?mock=seeded`);
       await mock(page, () => (window.__mock.state.users[1].pin = 'paard nietje fiets'));

@@ -33,7 +33,7 @@ pub struct LockScreenUser {
 pub struct Initialised {
     pub store: Store,
     /// Shown once, for the school's safe; never stored in plaintext.
-    pub recovery_key: String,
+    pub recovery_key: zeroize::Zeroizing<String>,
 }
 
 impl Store {

@@ -33,7 +33,7 @@ pub fn fresh() -> Fresh {
     Fresh {
         dir,
         store: init.store,
-        recovery_key: init.recovery_key,
+        recovery_key: init.recovery_key.to_string(),
     }
 }
 

@@ -8,6 +8,7 @@ import type { Command } from '../bindings/Command';
 import type { DeviceSettings } from '../bindings/DeviceSettings';
 import type { LockScreen } from '../bindings/LockScreen';
 import type { Role } from '../bindings/Role';
+import type { SchoolLog } from '../bindings/SchoolLog';
 import type { SchoolProfile } from '../bindings/SchoolProfile';
 import type { Session } from '../bindings/Session';
 import type { Setup } from '../bindings/Setup';
@@ -44,6 +45,9 @@ export interface Backend {
   addUser(actingPin: string, fullName: string, role: Role, pin: string): Promise<User>;
   removeUser(actingPin: string, userId: string): Promise<void>;
   resetPin(actingPin: string, userId: string, pin: string): Promise<void>;
+  /** Every change to the users, with everyone it names; for the director and the board only
+   * (others are refused with `not_allowed`). */
+  schoolLog(): Promise<SchoolLog>;
   /** Resolves with the session as it now stands: no longer `must_change_pin`. */
   changePin(currentPin: string, newPin: string): Promise<Session>;
   /** The coordinator or the director has dealt with the record's alarms; resolves with the

@@ -8,6 +8,7 @@ import type { DeviceSettings } from '../bindings/DeviceSettings';
 import type { ErrorBody } from '../bindings/ErrorBody';
 import type { IntegrityAlarm } from '../bindings/IntegrityAlarm';
 import type { LockScreenUser } from '../bindings/LockScreenUser';
+import type { SchoolLogEntry } from '../bindings/SchoolLogEntry';
 import type { SchoolProfile } from '../bindings/SchoolProfile';
 import type { Session } from '../bindings/Session';
 import type { SignalCatalogue } from '../bindings/SignalCatalogue';
@@ -36,6 +37,10 @@ export const MOCK_ALARM: IntegrityAlarm = {
 
 export interface MockState {
   users: MockUser[];
+  /** The school log: each user administration, oldest first, as the core keeps it. */
+  log: SchoolLogEntry[];
+  /** Users removed since: the log still names them. */
+  removed: User[];
   cases: CaseListItem[];
   /** Each case's events, by case id. */
   records: Map<string, MockCase>;
@@ -85,6 +90,8 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
   const integrityListeners = new Set<() => void>();
   const state: MockState = {
     users: [],
+    log: [],
+    removed: [],
     cases: [],
     records: new Map(),
     captures: [],
@@ -144,6 +151,17 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     must_change_pin: signedIn().mustChangePin ?? false,
   });
   const plain = (u: MockUser): User => ({ id: u.id, full_name: u.full_name, role: u.role });
+  const logged = (me: MockUser, kind: string, subject: string, role: User['role'] | null = null) =>
+    state.log.push({
+      id: id(),
+      recorded_at: new Date().toISOString(),
+      author: me.id,
+      author_role: me.role,
+      kind,
+      subject,
+      role,
+      with_recovery_key: false,
+    });
 
   const backend: MockBackend = {
     state,
@@ -262,13 +280,17 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       confirmActing(me, acting);
       const user = { id: id(), full_name: name.trim(), role, pin, mustChangePin: true };
       state.users.push(user);
+      logged(me, 'user_added', user.id, role);
       return plain(user);
     },
     async removeUser(acting, userId) {
       const me = coordinator();
       if (userId === me.id) fail('not_allowed', 'U kunt uzelf niet verwijderen.');
       confirmActing(me, acting);
-      state.users = state.users.filter((u) => u.id !== userId);
+      const gone = state.users.find((u) => u.id === userId) ?? fail('unknown_user', 'Deze gebruiker bestaat niet op dit apparaat.');
+      state.users = state.users.filter((u) => u !== gone);
+      state.removed.push(plain(gone));
+      logged(me, 'user_removed', gone.id);
     },
     async resetPin(acting, userId, pin) {
       const me = coordinator();
@@ -277,6 +299,13 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       const user = state.users.find((u) => u.id === userId) ?? fail('unknown_user', 'Deze gebruiker bestaat niet op dit apparaat.');
       user.pin = pin;
       user.mustChangePin = true;
+      logged(me, 'pin_reset', user.id);
+    },
+    async schoolLog() {
+      const me = signedIn();
+      if (me.role !== 'director' && me.role !== 'board')
+        fail('not_allowed', 'Het logboek van de school is voor de directie en het bestuur.');
+      return { entries: state.log.map((e) => ({ ...e })), people: [...state.users.map(plain), ...state.removed] };
     },
     async changePin(current, next) {
       const me = signedIn();

@@ -45,6 +45,7 @@ export function tauriBackend(): Backend {
     addUser: (acting_pin, full_name, role, pin) => call('add_user', { acting_pin, full_name, role, pin }),
     removeUser: (acting_pin, user_id) => call('remove_user', { acting_pin, user_id }),
     resetPin: (acting_pin, user_id, pin) => call('reset_pin', { acting_pin, user_id, pin }),
+    schoolLog: () => call('school_log'),
     changePin: (current_pin, new_pin) => call('change_pin', { current_pin, new_pin }),
     acknowledgeAlarms: () => call('acknowledge_alarms'),
     saveSettings: (settings) => call('save_settings', { settings }),

@@ -4,4 +4,8 @@ import type { Session } from "./Session";
 /**
  * The first coordinator's set-up; the recovery key is shown once and never again.
  */
-export type Setup = { session: Session, recovery_key: string, };
+export type Setup = { session: Session, 
+/**
+ * Wiped from memory once sent.
+ */
+recovery_key: string, };

@@ -30,8 +30,9 @@ function fill(table: Map<string, string>, texts: Texts, prefix: string): void {
   }
 }
 
-/** Merges dictionaries into each language's texts (a later text for the same key wins). */
-function addTexts(texts: Partial<Record<Language, Texts>>): void {
+/** Merges dictionaries into each language's texts (a later text for the same key wins); also
+ * for a seldom used screen that carries its own texts in its chunk (./school-log-texts). */
+export function addTexts(texts: Partial<Record<Language, Texts>>): void {
   for (const lang of ['nl', 'en'] as const) {
     const more = texts[lang];
     if (more) fill(TABLES[lang], more, '');
