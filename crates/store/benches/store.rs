@@ -783,10 +783,12 @@ fn bare_unlock(dir: &Path, me: UserId) -> rusqlite::Connection {
     let entry = keyring::load_device_entry(raw.device_id()).unwrap();
     let vault = raw.unverified().unwrap();
     let envelope = vault.user(me).unwrap();
-    let kek = crypto::derive_user_key(PIN, &envelope.salt, entry.secret.as_slice(), envelope.kdf)
+    let (_, key) = vault::keys::open_envelope(envelope, PIN, &entry.secret, vault.key_generation)
+        .unwrap()
+        .unwrap()
+        .into_iter()
+        .next()
         .unwrap();
-    let sealed = envelope.sealed_key.as_ref().unwrap();
-    let key = crypto::open(&kek, me.0.as_bytes(), sealed).unwrap();
     db::open(&dir.join("meldcode.db"), &key, false).unwrap()
 }
 

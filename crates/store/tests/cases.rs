@@ -93,6 +93,7 @@ fn backup_opens_with_the_recovery_key_and_verifies() {
     f.store.backup(&dest).unwrap();
     // The original keeps working after the backup.
     f.store.record(case, &testkit::advice()).unwrap();
+    f.store.wait_for_anchor();
     // On this device the copy is older than what the keyring remembers: only the recovery key
     // opens it, and it then says what is missing (tests/rollback.rs).
     assert!(matches!(

@@ -208,6 +208,8 @@ fn wal_writer_child() {
     let case: CaseId = std::env::var("MELDCODE_WAL_CASE").unwrap().parse().unwrap();
     let mut store = Store::unlock(Path::new(&dir), user, PIN).unwrap();
     signals(&mut store, case, 3);
+    // The heads are anchored on the session's own thread, right after each commit.
+    store.wait_for_anchor();
     println!("\nACK");
     std::thread::sleep(std::time::Duration::from_secs(60));
 }

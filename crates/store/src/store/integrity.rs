@@ -216,28 +216,14 @@ impl Store {
         Ok(())
     }
 
-    /// Anchors this device's head after a commit. The record is saved whatever happens here; a
-    /// failure is reported without personal data and the next save anchors again.
+    /// Anchors this device's head after a commit, on the session's anchoring thread.
     pub(super) fn anchor_own_head(&mut self, head: AnchoredHead) {
-        let result = (|| -> Result<()> {
-            let _guard = lock_vault(&super::vault_path(&self.dir))?;
-            let mut vault = self.load_vault()?;
-            match vault
-                .heads
-                .iter_mut()
-                .find(|h| h.device_id == head.device_id)
-            {
-                Some(h) if h.seq >= head.seq => return Ok(()),
-                Some(h) => *h = head,
-                None => vault.heads.push(head),
-            }
-            self.save_vault(&mut vault)
-        })();
-        if let Err(e) = result {
-            eprintln!(
-                "meldcode: chain head not anchored ({}); the next save tries again",
-                e.code()
-            );
-        }
+        self.anchorer.send(head);
+    }
+
+    /// Waits until the head of every record saved so far is anchored in the vault (locking the
+    /// store does this too).
+    pub fn wait_for_anchor(&self) {
+        self.anchorer.flush();
     }
 }

@@ -2,6 +2,7 @@
 //! command → engine → events → log + projection, in one durable transaction. One concern per
 //! file: opening and set-up, user administration, recording, case views, integrity, backup.
 
+mod anchorer;
 pub mod backup;
 pub mod integrity;
 mod open;
@@ -66,6 +67,8 @@ pub struct Store {
     /// The keyring entry as this session last wrote or read it: the device secret (for the
     /// vault's MAC and for wrapping keys) and the counter a vault must not fall behind.
     entry: crate::keyring::DeviceEntry,
+    /// Anchors this device's chain head in the vault after each commit, off the recording path.
+    anchorer: anchorer::Anchorer,
     /// The devices whose chains count; any other chain in the log is ignored and reported.
     known_devices: Vec<DeviceId>,
     alarms: Vec<IntegrityAlarm>,
@@ -113,6 +116,7 @@ impl Store {
             catalogue: SignalCatalogue::default_catalogue(),
             cases: HashMap::new(),
             head: None,
+            anchorer: anchorer::Anchorer::start(dir.to_owned(), entry.clone()),
             entry,
             known_devices: vault.known_devices(),
             alarms: vault.alarms.clone(),
