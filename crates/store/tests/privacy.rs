@@ -57,7 +57,9 @@ fn no_file_holds_a_pupils_name_in_plaintext_while_open_or_after_locking() {
     for _ in 0..20 {
         case_with_signal(&mut f.store);
     }
-    // While open: the WAL and shared-memory files are there too.
+    // While open: the WAL and shared-memory files are there too. The vault is rewritten (through
+    // a temporary file) by the session's anchoring thread; wait for it so the listing holds.
+    f.store.wait_for_anchor();
     assert_no_plaintext(&f.data());
     let data = f.data();
     f.store.lock();

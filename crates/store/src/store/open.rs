@@ -2,14 +2,14 @@
 //! recovery key.
 
 use super::user_rows::insert_user;
-use super::users::{check_full_name, seal_for_user};
+use super::users::check_full_name;
 use super::{create_private_dir, db_path, new_uuid, vault_path, Store};
 use crate::crypto::{self, KdfParams};
 use crate::db;
 use crate::error::{Result, StoreError};
 use crate::keyring;
 use crate::vault::anchor::{AlarmKind, AnchoredHead, IntegrityAlarm, TODO_NL};
-use crate::vault::lockout::{wrong_pin_error, Lockout, Now, FREE_ATTEMPTS, FREE_DEVICE_ATTEMPTS};
+use crate::vault::lockout::{Lockout, Now};
 use crate::vault::{check_pin_strength, keys, lock_vault, RawVault, Vault, VAULT_VERSION};
 use chrono::Utc;
 use meldcode_engine::people::User;
@@ -64,7 +64,7 @@ impl Store {
         let device_secret = keyring::create_device_secret(device_id)?;
         let db_key = crypto::random_key()?;
         let recovery_key = crypto::random_key()?;
-        let envelope = seal_for_user(&user, pin, &device_secret, &db_key, 1, kdf)?;
+        let envelope = keys::new_envelope(&user, pin, &device_secret, &db_key, 1, kdf)?;
         let mut vault = Vault {
             version: VAULT_VERSION,
             device_id,
@@ -138,15 +138,12 @@ impl Store {
         let _guard = lock_vault(&path)?;
         let (mut vault, entry) = Vault::load(&path)?;
         let now = Now::read();
-        let (device_wait, device_rebased) = vault.device_lockout.remaining(&now);
-        let (user_wait, user_rebased) = vault.user_mut(user)?.lockout.remaining(&now);
-        if device_wait.max(user_wait) > 0 {
-            if device_rebased || user_rebased {
+        let (wait, rebased) = vault.pin_wait(user, &now)?;
+        if wait > 0 {
+            if rebased {
                 vault.save(&path, &entry.secret)?;
             }
-            return Err(StoreError::LockedOut {
-                seconds: device_wait.max(user_wait),
-            });
+            return Err(StoreError::LockedOut { seconds: wait });
         }
         let envelope = vault.user(user)?;
         if envelope.sealed_key.is_none() && envelope.keypair.is_none() {
@@ -157,14 +154,9 @@ impl Store {
         }
         let opened = keys::open_envelope(envelope, pin, &entry.secret, vault.key_generation)?;
         let Some(candidates) = opened else {
-            let mine = &mut vault.user_mut(user)?.lockout;
-            let user_delay = mine.register_failure(&now, FREE_ATTEMPTS);
-            let failures = mine.failures;
-            let device_delay = vault
-                .device_lockout
-                .register_failure(&now, FREE_DEVICE_ATTEMPTS);
+            let wrong = vault.count_wrong_pin(user, &now)?;
             vault.save(&path, &entry.secret)?;
-            return Err(wrong_pin_error(user_delay, device_delay, failures));
+            return Err(wrong);
         };
         let (conn, db_key, generation) = open_newest(dir, candidates)?;
         keys::keep_generation(&mut vault, generation);
@@ -177,7 +169,8 @@ impl Store {
                 role: envelope.role,
             };
             let must_change = envelope.must_change_pin;
-            let mut renewed = seal_for_user(
+            // The PIN the user has, whatever rules it was chosen under: no strength check here.
+            let mut renewed = keys::new_envelope(
                 &identity,
                 pin,
                 &entry.secret,
@@ -274,7 +267,8 @@ impl Store {
             .ok()
             .filter(|k| k.check_floor().is_ok())
             .unwrap_or(KdfParams::DEFAULT);
-        let envelope = seal_for_user(&identity, new_pin, &entry.secret, &db_key, generation, kdf)?;
+        let envelope =
+            keys::new_envelope(&identity, new_pin, &entry.secret, &db_key, generation, kdf)?;
         match vault.user_mut(user) {
             Ok(existing) => *existing = envelope,
             Err(_) => vault.users.push(envelope),

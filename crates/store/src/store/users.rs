@@ -4,10 +4,10 @@
 
 use super::user_rows::{insert_user, load_user, row_to_user};
 use super::{new_uuid, vault_path, Store};
-use crate::crypto::{self, KdfParams, Key};
+use crate::crypto::{self, Key};
 use crate::error::{Result, StoreError};
-use crate::vault::lockout::{wrong_pin_error, Now, FREE_ATTEMPTS, FREE_DEVICE_ATTEMPTS};
-use crate::vault::{check_pin_strength, keys, lock_vault, UserEnvelope, Vault, VaultGuard};
+use crate::vault::lockout::Now;
+use crate::vault::{check_pin_strength, keys, lock_vault, Vault, VaultGuard};
 use meldcode_engine::people::{looks_like_full_name, User};
 use meldcode_engine::school_log::{admin_event, check_admin, AdminAction, Authority, Target};
 use meldcode_engine::{Role, UserId};
@@ -19,18 +19,6 @@ use rusqlite::params;
 pub enum Proof<'a> {
     Pin(&'a str),
     RecoveryKey(&'a str),
-}
-
-pub(super) fn seal_for_user(
-    user: &User,
-    pin: &str,
-    device_secret: &Key,
-    db_key: &Key,
-    generation: u32,
-    kdf: KdfParams,
-) -> Result<UserEnvelope> {
-    check_pin_strength(pin)?;
-    keys::new_envelope(user, pin, device_secret, db_key, generation, kdf)
 }
 
 pub(super) fn check_full_name(name: &str) -> Result<()> {
@@ -55,23 +43,15 @@ impl Store {
     /// at unlock (for the user and for the device).
     fn check_own_pin(&self, vault: &mut Vault, pin: &str) -> Result<()> {
         let now = Now::read();
-        let (device_wait, _) = vault.device_lockout.remaining(&now);
-        let mine = vault.user_mut(self.user.id)?;
-        let (user_wait, _) = mine.lockout.remaining(&now);
-        if device_wait.max(user_wait) > 0 {
-            return Err(StoreError::LockedOut {
-                seconds: device_wait.max(user_wait),
-            });
+        let (wait, _) = vault.pin_wait(self.user.id, &now)?;
+        if wait > 0 {
+            return Err(StoreError::LockedOut { seconds: wait });
         }
-        if keys::open_envelope(mine, pin, &self.entry.secret, 0)?.is_some() {
+        let mine = vault.user(self.user.id)?;
+        if keys::open_envelope(mine, pin, &self.entry.secret, vault.key_generation)?.is_some() {
             return Ok(());
         }
-        let user_delay = mine.lockout.register_failure(&now, FREE_ATTEMPTS);
-        let failures = mine.lockout.failures;
-        let device_delay = vault
-            .device_lockout
-            .register_failure(&now, FREE_DEVICE_ATTEMPTS);
-        Err(wrong_pin_error(user_delay, device_delay, failures))
+        Err(vault.count_wrong_pin(self.user.id, &now)?)
     }
 
     /// The engine's decision on an administration, then the proof: the acting user's PIN (a
@@ -126,7 +106,7 @@ impl Store {
             return Err(wrong);
         }
         let kdf = vault.user(self.user.id)?.kdf;
-        *vault.user_mut(self.user.id)? = seal_for_user(
+        *vault.user_mut(self.user.id)? = keys::new_envelope(
             &self.user,
             new_pin,
             &secret,
@@ -163,7 +143,7 @@ impl Store {
             role,
         };
         let mut envelope =
-            seal_for_user(&user, pin, &secret, &self.key, vault.key_generation, kdf)?;
+            keys::new_envelope(&user, pin, &secret, &self.key, vault.key_generation, kdf)?;
         envelope.must_change_pin = true;
         let payload = admin_event(AdminAction::Add, &user, authority);
         self.record_admin(&mut vault, payload, |tx| insert_user(tx, &user))?;
@@ -181,7 +161,7 @@ impl Store {
         let authority = self.authorise(&mut vault, proof, AdminAction::ResetPin, target)?;
         let kdf = vault.user(user)?.kdf;
         let mut envelope =
-            seal_for_user(&who, new_pin, &secret, &self.key, vault.key_generation, kdf)?;
+            keys::new_envelope(&who, new_pin, &secret, &self.key, vault.key_generation, kdf)?;
         envelope.must_change_pin = true;
         let payload = admin_event(AdminAction::ResetPin, &who, authority);
         self.record_admin(&mut vault, payload, |_| Ok(()))?;

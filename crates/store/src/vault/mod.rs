@@ -324,6 +324,26 @@ impl Vault {
         }
     }
 
+    /// Seconds `user` must still wait before a PIN is tried: the longer of their own and the
+    /// device's delay. `true` in the second place when a delay was re-based after a reboot and
+    /// the vault should be saved.
+    pub fn pin_wait(&mut self, user: UserId, now: &lockout::Now) -> Result<(u64, bool)> {
+        let (device_wait, device_rebased) = self.device_lockout.remaining(now);
+        let (user_wait, user_rebased) = self.user_mut(user)?.lockout.remaining(now);
+        Ok((device_wait.max(user_wait), device_rebased || user_rebased))
+    }
+
+    /// Counts a wrong PIN for `user` and for the device; returns the error to show.
+    pub fn count_wrong_pin(&mut self, user: UserId, now: &lockout::Now) -> Result<StoreError> {
+        let mine = &mut self.user_mut(user)?.lockout;
+        let user_delay = mine.register_failure(now, lockout::FREE_ATTEMPTS);
+        let failures = mine.failures;
+        let device_delay = self
+            .device_lockout
+            .register_failure(now, lockout::FREE_DEVICE_ATTEMPTS);
+        Ok(lockout::wrong_pin_error(user_delay, device_delay, failures))
+    }
+
     /// Keeps an alarm once: the same kind about the same thing is not repeated at each unlock.
     pub fn raise(&mut self, alarm: IntegrityAlarm) {
         if !self
