@@ -7,11 +7,12 @@ set -euo pipefail
 # file is unreadable without the key. The webkit/gtk -dev packages build the Tauri shell;
 # xvfb + xauth + webkit2gtk-driver run the real app under WebDriver; chromium runs the UI tests;
 # nodejs + npm build the UI where the machine has no Node.js yet; desktop-file-utils checks the
-# package's desktop entry.
+# package's desktop entry; postgresql: the server's tests run a throwaway cluster of their own
+# (initdb, pg_ctl and pg_dump from /usr/lib/postgresql/*/bin; as root, as its `postgres` user).
 APT_PACKAGES=(build-essential pkg-config dbus gnome-keyring sqlite3 curl file
   libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev xvfb xauth webkit2gtk-driver chromium
-  desktop-file-utils)
+  desktop-file-utils postgresql)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

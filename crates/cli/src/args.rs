@@ -72,6 +72,34 @@ pub enum Cmd {
     Backup { dest: PathBuf },
     /// Open with the recovery key from the school's safe and set a new PIN (coordinator).
     Recover,
+    /// Link this device to the school's server. In an existing store (the coordinator's first
+    /// device, with the code `meldcode-server init` printed) it enrolls the store; in an empty
+    /// folder it sets up a new device from a code the coordinator made, asking the PIN for the
+    /// user the code is for (MELDCODE_NEW_PIN). The code comes from MELDCODE_ENROLL_CODE or a
+    /// prompt, never the command line.
+    Enroll {
+        /// https://host:port of the school's server.
+        #[arg(long)]
+        server: String,
+    },
+    /// Sync with the school's server: once, or on and on (`--watch`, woken by the server).
+    Sync {
+        #[arg(long)]
+        watch: bool,
+        #[command(subcommand)]
+        command: Option<SyncCmd>,
+    },
+    /// A one-time code (valid 15 minutes) to enroll a new device for USER (coordinator).
+    EnrollmentCode {
+        /// The user the new device is for: id or full name.
+        for_user: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCmd {
+    /// Last sync, events waiting to be sent, the server's chain heads.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]

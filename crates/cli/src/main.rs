@@ -6,7 +6,7 @@ mod failure;
 mod print;
 mod session;
 
-use args::{CaseCmd, Cli, Cmd, UserCmd};
+use args::{CaseCmd, Cli, Cmd, SyncCmd, UserCmd};
 use clap::Parser;
 use failure::Failure;
 use meldcode_engine::profile::SchoolProfile;
@@ -179,6 +179,53 @@ fn run(cli: Cli, out: Out) -> Result<(), Failure> {
             let pin = new_pin("New PIN: ")?;
             Store::recover(&dir, &key, who.id, &pin)?;
             out.done("recovered; users marked 'needs new PIN' get one from the coordinator (meldcode user reset-pin)");
+        }
+        Cmd::Enroll { server } => {
+            let code = session::read_pin("MELDCODE_ENROLL_CODE", "Enrollment code: ")?;
+            if Store::exists(&dir) {
+                let mut store = session::unlock(&dir, user)?;
+                let report = store.enroll(&server, &code)?;
+                out.json_value(&report);
+            } else {
+                let pin = new_pin("PIN for the user this device is for: ")?;
+                let store = Store::join(&dir, &server, &code, &pin, KdfParams::DEFAULT)?;
+                out.done(&format!(
+                    "device enrolled for {}; {} case(s) received",
+                    store.user().full_name,
+                    store.list_cases(None)?.len()
+                ));
+            }
+        }
+        Cmd::Sync { watch, command } => {
+            let mut store = session::unlock(&dir, user)?;
+            match command {
+                Some(SyncCmd::Status) => out.json_value(&store.sync_status()?),
+                None if watch => loop {
+                    match store.sync() {
+                        Ok(report) => out.json_value(&report),
+                        Err(e) if e.code() == "server_unreachable" => eprintln!("{e}"),
+                        Err(e) => return Err(e.into()),
+                    }
+                    // Woken by the server's stream; a minute at most, so a lost stream costs
+                    // one minute, not the day.
+                    if store
+                        .wait_for_news(std::time::Duration::from_secs(60))
+                        .is_err()
+                    {
+                        std::thread::sleep(std::time::Duration::from_secs(10));
+                    }
+                },
+                None => out.json_value(&store.sync()?),
+            }
+        }
+        Cmd::EnrollmentCode { for_user } => {
+            let mut store = session::unlock(&dir, user)?;
+            let who = session::resolve_user_in_store(&store, &for_user)?;
+            let code = store.new_enrollment_code(who)?;
+            out.json_value(&serde_json::json!({
+                "code": code.text.as_str(),
+                "expires_at": code.expires_at.to_rfc3339(),
+            }));
         }
     }
     Ok(())

@@ -79,3 +79,24 @@ fn warn_of_alarms(store: &Store) {
         eprintln!("  {}", alarm.todo);
     }
 }
+
+/// A user of the school (also one who has no PIN on this device), by id or full name.
+pub fn resolve_user_in_store(store: &Store, given: &str) -> Result<UserId, Failure> {
+    let wanted = given.trim();
+    let by_id = wanted.parse::<UserId>().ok();
+    let matches: Vec<UserId> = store
+        .users()?
+        .into_iter()
+        .filter(|u| Some(u.id) == by_id || u.full_name.eq_ignore_ascii_case(wanted))
+        .map(|u| u.id)
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(Failure::usage(
+            "unknown user: use the id or the full name from `meldcode user list`",
+        )),
+        _ => Err(Failure::usage(
+            "more than one user has that name: use the id",
+        )),
+    }
+}

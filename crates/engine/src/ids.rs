@@ -12,7 +12,7 @@ macro_rules! id_type {
         pub struct $name(pub Uuid);
 
         impl $name {
-            pub fn from_u128(value: u128) -> Self {
+            pub const fn from_u128(value: u128) -> Self {
                 Self(Uuid::from_u128(value))
             }
         }

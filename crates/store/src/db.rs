@@ -11,8 +11,12 @@ use std::path::Path;
 use std::sync::LazyLock;
 use zeroize::Zeroizing;
 
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("../migrations/001_initial.sql"))]));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/001_initial.sql")),
+        M::up(include_str!("../migrations/002_sync.sql")),
+    ])
+});
 
 /// A statement with a raw key in it (`PRAGMA key = "x'…'"`, `ATTACH … KEY "x'…'"`), built in one
 /// zeroising buffer of the right size, so that no copy of the key's text outlives the call: no

@@ -53,6 +53,14 @@ pub enum StoreError {
     },
     Io(std::io::Error),
     Database(rusqlite::Error),
+    /// This device is not enrolled at a school server.
+    NotEnrolled,
+    /// The school's server refused; its code says why.
+    Server(meldcode_sync::SyncError),
+    /// The school's server could not be reached.
+    ServerUnreachable {
+        detail: String,
+    },
 }
 
 impl StoreError {
@@ -80,6 +88,9 @@ impl StoreError {
             Self::Provisioning { .. } => "invalid_provisioning",
             Self::Io(_) => "io",
             Self::Database(_) => "database",
+            Self::NotEnrolled => "not_enrolled",
+            Self::Server(e) => server_code(e.code),
+            Self::ServerUnreachable { .. } => "server_unreachable",
         }
     }
 
@@ -111,7 +122,46 @@ impl StoreError {
             | Self::Provisioning { message } => message.clone(),
             Self::Io(e) => format!("Het bestand kon niet worden gelezen of geschreven ({}).", e.kind()),
             Self::Database(e) => format!("Databasefout ({}).", database_code(e)),
+            Self::NotEnrolled => "Dit apparaat is niet gekoppeld aan een schoolserver.".into(),
+            Self::Server(e) => server_message(e),
+            Self::ServerUnreachable { detail } => format!("De schoolserver is niet bereikbaar ({detail}). Wat u vastlegt, blijft bewaard op dit apparaat en gaat mee zodra er weer verbinding is."),
         }
+    }
+}
+
+fn server_code(code: meldcode_sync::ErrorCode) -> &'static str {
+    use meldcode_sync::ErrorCode as C;
+    match code {
+        C::Malformed => "server_malformed",
+        C::TooLarge => "server_too_large",
+        C::Gap => "server_gap",
+        C::BrokenHash => "server_broken_hash",
+        C::Fork => "server_fork",
+        C::WrongDevice => "server_wrong_device",
+        C::RolledBack => "server_rolled_back",
+        C::UnknownDevice => "server_unknown_device",
+        C::Revoked => "server_revoked",
+        C::UpdateRequired => "server_update_required",
+        C::NotAllowed => "server_not_allowed",
+        C::BadCode => "server_bad_code",
+        C::RateLimited => "server_rate_limited",
+        C::Internal => "server_internal",
+    }
+}
+
+/// What to tell a user about a refusal from the server, in Dutch (the server speaks English).
+fn server_message(e: &meldcode_sync::SyncError) -> String {
+    use meldcode_sync::ErrorCode as C;
+    match e.code {
+        C::RolledBack | C::Fork => "De schoolserver kent van dit apparaat meer of andere vastleggingen dan het zelf heeft: dit apparaat is teruggezet of gewijzigd. Meld dit aan de intern begeleider en de directie.".into(),
+        C::Revoked => "Dit apparaat is bij de schoolserver ingetrokken.".into(),
+        C::UnknownDevice => "Dit apparaat is niet bekend bij de schoolserver. Koppel het opnieuw met een code van de intern begeleider.".into(),
+        C::UpdateRequired => "Deze versie van Meldcode past niet bij de schoolserver. Werk de app (of de server) bij.".into(),
+        C::BadCode => "Deze koppelcode klopt niet, is al gebruikt of is verlopen. Vraag de intern begeleider om een nieuwe.".into(),
+        C::RateLimited => "Te veel onjuiste koppelcodes. Probeer het over een kwartier opnieuw.".into(),
+        C::NotAllowed => "De schoolserver staat dit niet toe vanaf dit apparaat.".into(),
+        C::Internal => "De schoolserver had een storing; er is niets verloren. Probeer het later opnieuw.".into(),
+        C::Malformed | C::TooLarge | C::Gap | C::BrokenHash | C::WrongDevice => format!("De schoolserver weigerde de gegevens ({}). Meld dit aan de ICT-beheerder.", server_code(e.code)),
     }
 }
 

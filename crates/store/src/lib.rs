@@ -24,3 +24,4 @@ pub use settings::{DeviceSettings, Language};
 pub use store::{
     CaseExport, CaseView, Initialised, LockScreenUser, Proof, RuleText, SchoolLog, Store,
 };
+pub mod sync;

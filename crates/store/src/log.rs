@@ -40,30 +40,118 @@ fn newest(conn: &Connection, device: DeviceId) -> Result<Option<(i64, String, Ve
 }
 
 pub fn device_head(conn: &Connection, device: DeviceId) -> Result<DeviceHead> {
+    let received = received_clock(conn)?;
     match newest(conn, device)? {
         None => Ok(DeviceHead {
             last_seq: 0,
-            clock: Hlc::default(),
+            clock: received,
             hash: GENESIS.to_vec(),
         }),
         Some((seq, body, hash)) => Ok(DeviceHead {
             last_seq: u64::try_from(seq).unwrap_or(0),
-            clock: parse(&body)?.hlc,
+            clock: parse(&body)?.hlc.max(received),
             hash,
         }),
     }
 }
 
-/// Appends one event to this device's chain; returns its position in the log.
-pub fn append(tx: &Transaction<'_>, head: &mut DeviceHead, event: &Envelope) -> Result<i64> {
-    let body = event.canonical_json().map_err(|_| StoreError::Invalid {
+/// The newest clock among events received from other devices: a record made after them
+/// must sort after them, whatever this device's wall clock says.
+fn received_clock(conn: &Connection) -> Result<Hlc> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT value FROM sync WHERE key = 'clock'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(text
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default())
+}
+
+/// Adds an event received from another device: its position in that device's chain and the
+/// chain's hashes are the sealed form's (this device may hold only part of that chain: it
+/// receives only the cases its users may see).
+pub fn insert_received(
+    conn: &Connection,
+    event: &Envelope,
+    sealed: &meldcode_sync::SealedEvent,
+) -> Result<()> {
+    let body = String::from_utf8(event.canonical_json().map_err(|_| unrecordable())?)
+        .map_err(|_| unrecordable())?;
+    insert_row(conn, event, &body, &sealed.prev.0, &sealed.hash.0)?;
+    if event.hlc > received_clock(conn)? {
+        let clock = serde_json::to_string(&event.hlc).unwrap_or_default();
+        conn.prepare_cached(
+            "INSERT INTO sync (key, value) VALUES ('clock', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )?
+        .execute(params![clock])?;
+    }
+    Ok(())
+}
+
+/// This installation's own device id.
+fn own_device(conn: &Connection) -> Result<Option<DeviceId>> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = 'device_id'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(text.and_then(|t| t.parse().ok()))
+}
+
+/// Checks an event received from another device against its sealed form: the sealed event
+/// verifies, carries the same hash and link, describes this envelope, and (when the case key
+/// is here) decrypts to exactly this body.
+fn received_intact(
+    conn: &Connection,
+    device: DeviceId,
+    seq: u64,
+    body: &str,
+    prev_hash: &[u8],
+    hash: &[u8],
+) -> Result<bool> {
+    let sealed: Option<String> = conn
+        .prepare_cached("SELECT body FROM sealed WHERE device_id = ?1 AND device_seq = ?2")?
+        .query_row(
+            params![device.to_string(), i64::try_from(seq).unwrap_or(i64::MAX)],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(sealed) =
+        sealed.and_then(|s| serde_json::from_str::<meldcode_sync::SealedEvent>(&s).ok())
+    else {
+        return Ok(false);
+    };
+    let Ok(envelope) = serde_json::from_str::<Envelope>(body) else {
+        return Ok(false);
+    };
+    if sealed.verify().is_err()
+        || sealed.hash.0.as_slice() != hash
+        || sealed.prev.0.as_slice() != prev_hash
+        || !sealed.header.describes(&envelope)
+    {
+        return Ok(false);
+    }
+    match crate::sync::outbox::case_key(conn, envelope.case_id)? {
+        Some(key) => Ok(sealed.open(&key).is_ok_and(|opened| opened == envelope)),
+        None => Ok(true),
+    }
+}
+
+fn unrecordable() -> StoreError {
+    StoreError::Invalid {
         message: "Gebeurtenis kon niet worden vastgelegd.".into(),
-    })?;
-    let hash = chain_hash(&head.hash, &body);
-    let body = String::from_utf8(body).map_err(|_| StoreError::Invalid {
-        message: "Gebeurtenis kon niet worden vastgelegd.".into(),
-    })?;
-    tx.prepare_cached(
+    }
+}
+
+/// One row of the log, with the chain's hashes as given.
+fn insert_row(
+    conn: &Connection,
+    event: &Envelope,
+    body: &str,
+    prev_hash: &[u8],
+    hash: &[u8],
+) -> Result<()> {
+    conn.prepare_cached(
         "INSERT INTO events (id, case_id, device_id, device_seq, body, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
@@ -73,9 +161,18 @@ pub fn append(tx: &Transaction<'_>, head: &mut DeviceHead, event: &Envelope) -> 
         event.device_id.to_string(),
         i64::try_from(event.device_seq).unwrap_or(i64::MAX),
         body,
-        head.hash,
+        prev_hash,
         hash,
     ])?;
+    Ok(())
+}
+
+/// Appends one event to this device's chain; returns its position in the log.
+pub fn append(tx: &Transaction<'_>, head: &mut DeviceHead, event: &Envelope) -> Result<i64> {
+    let body = event.canonical_json().map_err(|_| unrecordable())?;
+    let hash = chain_hash(&head.hash, &body);
+    let body = String::from_utf8(body).map_err(|_| unrecordable())?;
+    insert_row(tx, event, &body, &head.hash, &hash)?;
     head.last_seq = event.device_seq;
     head.clock = event.hlc;
     head.hash = hash;
@@ -137,6 +234,16 @@ pub fn link_intact(
     let Some((body, prev_hash, hash)) = at(seq)? else {
         return Ok(false);
     };
+    if own_device(conn)?.is_some_and(|own| own != device) {
+        // Another device's chain, held in part: the link holds where the event before is here.
+        let linked = match seq {
+            0 | 1 => prev_hash == GENESIS,
+            _ => at(seq - 1)?.is_none_or(|(_, _, h)| h == prev_hash),
+        };
+        return Ok(linked
+            && received_intact(conn, device, seq, &body, &prev_hash, &hash)?
+            && expected.is_none_or(|e| e == hash.as_slice()));
+    }
     let before = match seq {
         0 | 1 => GENESIS.to_vec(),
         _ => match at(seq - 1)? {
@@ -208,6 +315,8 @@ pub fn case_events(conn: &Connection, case: CaseId, known: &[DeviceId]) -> Resul
             out.push(parse(&body)?);
         }
     }
+    // Events from several devices fold in one order on every device.
+    meldcode_sync::order::sort_for_fold(&mut out);
     Ok(out)
 }
 
@@ -232,6 +341,7 @@ pub fn verify(conn: &Connection, known: &[DeviceId]) -> Result<VerifyReport> {
     if quick != "ok" {
         return Err(damaged("databasestructuur".into()));
     }
+    let own = own_device(conn)?.map(|d| d.to_string());
     let mut stmt = conn.prepare(
         "SELECT id, case_id, device_id, device_seq, body, prev_hash, hash FROM events
          ORDER BY device_id, device_seq",
@@ -260,6 +370,7 @@ pub fn verify(conn: &Connection, known: &[DeviceId]) -> Result<VerifyReport> {
             row.get(5)?,
             row.get(6)?,
         );
+        let foreign = own.as_deref().is_some_and(|o| o != device);
         if current.as_deref() != Some(device.as_str()) {
             if !known.iter().any(|k| k.to_string() == device) {
                 return Err(damaged(format!(
@@ -273,12 +384,6 @@ pub fn verify(conn: &Connection, known: &[DeviceId]) -> Result<VerifyReport> {
             prev = GENESIS.to_vec();
         }
         let at = format!("apparaat {}, volgnummer {seq}", short(&device));
-        if seq != expected_seq {
-            return Err(damaged(format!("ontbrekende gebeurtenis vóór {at}")));
-        }
-        if prev_hash != prev || chain_hash(&prev, body.as_bytes()) != hash {
-            return Err(damaged(format!("hash klopt niet bij {at}")));
-        }
         let e = parse(&body)?;
         if e.id.to_string() != id
             || e.case_id.to_string() != case_id
@@ -289,9 +394,30 @@ pub fn verify(conn: &Connection, known: &[DeviceId]) -> Result<VerifyReport> {
                 "kolommen wijken af van de inhoud bij {at}"
             )));
         }
+        if foreign {
+            // Another device's chain, held in part (only the cases this device's users may
+            // see): linked where the event before is here, and true to its sealed form.
+            let linked = if seq == expected_seq {
+                prev_hash == prev
+            } else {
+                seq > expected_seq
+            };
+            if !linked
+                || !received_intact(conn, e.device_id, e.device_seq, &body, &prev_hash, &hash)?
+            {
+                return Err(damaged(format!("hash klopt niet bij {at}")));
+            }
+        } else {
+            if seq != expected_seq {
+                return Err(damaged(format!("ontbrekende gebeurtenis vóór {at}")));
+            }
+            if prev_hash != prev || chain_hash(&prev, body.as_bytes()) != hash {
+                return Err(damaged(format!("hash klopt niet bij {at}")));
+            }
+        }
         cases.insert(case_id);
         prev = hash;
-        expected_seq += 1;
+        expected_seq = seq + 1;
         report.events += 1;
     }
     report.cases = cases.len();

@@ -6,11 +6,11 @@ use meldcode_engine::access::Audience;
 use meldcode_engine::policy::CasePolicy;
 use meldcode_engine::summary::{summarise, CaseSummary};
 use meldcode_engine::{Actor, CaseState, UserId};
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, Connection};
 use serde::Serialize;
 
 pub fn upsert(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     state: &CaseState,
     policy: CasePolicy,
     now: DateTime<Utc>,

@@ -9,7 +9,8 @@ mod open;
 mod record;
 mod rekey;
 mod school;
-mod user_rows;
+mod sync;
+pub(crate) mod user_rows;
 mod users;
 mod views;
 

@@ -10,7 +10,7 @@ use crate::error::{Result, StoreError};
 use crate::keyring;
 use crate::vault::anchor::{AlarmKind, AnchoredHead, IntegrityAlarm, TODO_NL};
 use crate::vault::lockout::{Lockout, Now};
-use crate::vault::{check_pin_strength, keys, lock_vault, RawVault, Vault, VAULT_VERSION};
+use crate::vault::{check_pin_strength, keys, lock_vault, RawVault, Vault};
 use chrono::Utc;
 use meldcode_engine::people::User;
 use meldcode_engine::profile::SchoolProfile;
@@ -37,6 +37,11 @@ pub struct Initialised {
 }
 
 impl Store {
+    /// Whether a store is set up in `dir` (or half set up: then init and join refuse too).
+    pub fn exists(dir: &Path) -> bool {
+        vault_path(dir).exists() || db_path(dir).exists()
+    }
+
     /// Sets up a new store: device secret in the keyring, database key, first coordinator,
     /// school profile. Returns the recovery key, to be shown once.
     pub fn init(
@@ -65,25 +70,16 @@ impl Store {
         let db_key = crypto::random_key()?;
         let recovery_key = crypto::random_key()?;
         let envelope = keys::new_envelope(&user, pin, &device_secret, &db_key, 1, kdf)?;
-        let mut vault = Vault {
-            version: VAULT_VERSION,
+        let mut vault = Vault::fresh(
             device_id,
-            counter: 0,
-            saved_at: Utc::now(),
-            key_generation: 1,
-            users: vec![envelope],
-            recovery: None,
-            recovery_public: None,
-            recovery_boxes: Vec::new(),
-            device_lockout: Lockout::default(),
-            heads: vec![AnchoredHead {
+            envelope,
+            vec![AnchoredHead {
                 device_id,
                 seq: 0,
                 hash: crate::log::GENESIS.to_vec(),
                 recorded_at: None,
             }],
-            alarms: Vec::new(),
-        };
+        );
         keys::seal_for_recovery(&mut vault, &recovery_key, &db_key, 1)?;
         let conn = db::open(&db_path(dir), &db_key, true)?;
         let profile_json = serde_json::to_string(&profile).map_err(|_| StoreError::Invalid {

@@ -7,7 +7,7 @@ use meldcode_engine::people::User;
 use meldcode_engine::{Role, UserId};
 use rusqlite::{params, Connection, OptionalExtension};
 
-pub(super) fn insert_user(conn: &Connection, user: &User) -> Result<()> {
+pub(crate) fn insert_user(conn: &Connection, user: &User) -> Result<()> {
     conn.execute(
         "INSERT INTO users (id, full_name, role, active, added_at) VALUES (?1, ?2, ?3, 1, ?4)",
         params![
@@ -20,7 +20,7 @@ pub(super) fn insert_user(conn: &Connection, user: &User) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn role_text(role: Role) -> &'static str {
+pub(crate) fn role_text(role: Role) -> &'static str {
     match role {
         Role::Teacher => "teacher",
         Role::Coordinator => "coordinator",
@@ -29,7 +29,7 @@ pub(super) fn role_text(role: Role) -> &'static str {
     }
 }
 
-pub(super) fn row_to_user(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<User>> {
+pub(crate) fn row_to_user(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<User>> {
     let id: String = r.get(0)?;
     let name: String = r.get(1)?;
     let role: String = r.get(2)?;
@@ -48,18 +48,18 @@ pub(super) fn row_to_user(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<User
 }
 
 /// Also a removed user: their records keep their name.
-pub(super) fn load_any_user(conn: &Connection, id: UserId) -> Result<Option<User>> {
+pub(crate) fn load_any_user(conn: &Connection, id: UserId) -> Result<Option<User>> {
     let user = query_user(conn, id)?;
     Ok(user.map(|(u, _)| u))
 }
 
-pub(super) fn load_user(conn: &Connection, id: UserId) -> Result<Option<User>> {
+pub(crate) fn load_user(conn: &Connection, id: UserId) -> Result<Option<User>> {
     let user = query_user(conn, id)?;
     Ok(user.and_then(|(u, active)| active.then_some(u)))
 }
 
 /// A user and whether they still have access.
-pub(super) fn query_user(conn: &Connection, id: UserId) -> Result<Option<(User, bool)>> {
+pub(crate) fn query_user(conn: &Connection, id: UserId) -> Result<Option<(User, bool)>> {
     Ok(conn
         .query_row(
             "SELECT id, full_name, role, active FROM users WHERE id = ?1",

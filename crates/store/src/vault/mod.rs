@@ -296,6 +296,28 @@ impl Vault {
     }
 
     /// This device's last anchored chain position.
+    /// A new device's vault: one user, no recovery yet, the chains it starts out knowing.
+    pub fn fresh(
+        device_id: DeviceId,
+        user: UserEnvelope,
+        heads: Vec<anchor::AnchoredHead>,
+    ) -> Self {
+        Self {
+            version: VAULT_VERSION,
+            device_id,
+            counter: 0,
+            saved_at: Utc::now(),
+            key_generation: 1,
+            users: vec![user],
+            recovery: None,
+            recovery_public: None,
+            recovery_boxes: Vec::new(),
+            device_lockout: lockout::Lockout::default(),
+            heads,
+            alarms: Vec::new(),
+        }
+    }
+
     pub fn own_seq(&self) -> u64 {
         self.heads
             .iter()

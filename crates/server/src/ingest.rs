@@ -1,0 +1,127 @@
+//! An upload, in one transaction: check the batch against the chain the server holds (the
+//! rules are `meldcode_sync::ingest`'s), then append, join the cases' audiences, apply the
+//! school log's directory changes and move the chain's head. A refused fork is kept as
+//! evidence; any other refusal stores nothing.
+
+use crate::storage::{CaseRow, Storage, Tx};
+use meldcode_engine::school_log::SCHOOL_LOG;
+use meldcode_engine::{CaseId, DeviceId};
+use meldcode_sync::api::{Upload, UploadReceipt};
+use meldcode_sync::ingest::plan_upload;
+use meldcode_sync::receive::{join, DirectoryChange};
+use meldcode_sync::{ErrorCode, Hash, SyncError};
+use std::collections::BTreeMap;
+
+/// What an accepted upload did; `cursor` is the newest cursor when anything was appended.
+pub struct Ingested {
+    pub receipt: UploadReceipt,
+    pub cursor: Option<u64>,
+}
+
+pub fn upload(
+    storage: &Storage,
+    sender: DeviceId,
+    upload: &Upload,
+    now: u64,
+) -> Result<Ingested, SyncError> {
+    if upload.case_keys.len() > meldcode_sync::ingest::MAX_BATCH {
+        return Err(SyncError::new(
+            ErrorCode::TooLarge,
+            "too many case keys in one upload",
+        ));
+    }
+    storage.write(|tx| upload_in(tx, sender, upload, now))?
+}
+
+fn upload_in(
+    tx: &mut dyn Tx,
+    sender: DeviceId,
+    upload: &Upload,
+    now: u64,
+) -> crate::storage::Result<Result<Ingested, SyncError>> {
+    let tip = tx.tip(sender)?;
+    let mut held: BTreeMap<u64, Hash> = BTreeMap::new();
+    for e in upload.events.iter().filter(|e| e.header.seq <= tip.seq) {
+        if let Some(h) = tx.stored_hash(sender, e.header.seq)? {
+            held.insert(e.header.seq, h);
+        }
+    }
+    let plan = match plan_upload(sender, tip, &upload.events, |seq| held.get(&seq).copied()) {
+        Ok(plan) => plan,
+        Err(refusal) => {
+            if let Some(e) = refusal.evidence.and_then(|i| upload.events.get(i)) {
+                tx.keep_fork(
+                    sender,
+                    e.header.seq,
+                    now,
+                    &serde_json::to_string(e).unwrap_or_default(),
+                )?;
+                tracing::warn!(device = %sender, seq = e.header.seq, "fork refused and kept as evidence");
+            }
+            return Ok(Err(refusal.error));
+        }
+    };
+    let keys: BTreeMap<CaseId, &Vec<u8>> = upload
+        .case_keys
+        .iter()
+        .map(|k| (k.case_id, &k.wrapped))
+        .collect();
+    let mut cursor = None;
+    let mut directory = None;
+    for event in upload.events.get(plan.append_from..).unwrap_or_default() {
+        let h = &event.header;
+        let sealed = serde_json::to_string(event)
+            .map_err(|_| crate::storage::StorageError("sealed event does not serialise".into()))?;
+        let at = tx.insert_event(sender, h.seq, h.case_id, &event.hash, &sealed)?;
+        cursor = Some(at);
+        let mut row = tx.case(h.case_id)?.unwrap_or(CaseRow {
+            audience: Default::default(),
+            wrapped_key: None,
+            widened_at: 0,
+        });
+        let before = row.audience.clone();
+        join(&mut row.audience, &h.audience);
+        if row.audience != before || row.widened_at == 0 {
+            row.widened_at = at;
+        }
+        if row.wrapped_key.is_none() {
+            row.wrapped_key = keys.get(&h.case_id).map(|k| (*k).clone());
+        }
+        tx.put_case(h.case_id, &row)?;
+        if let (true, Some(change)) = (h.case_id == SCHOOL_LOG, &h.directory) {
+            let dir = match directory.as_mut() {
+                Some(d) => d,
+                None => directory.insert(tx.directory()?),
+            };
+            if dir.apply(h.author, change) {
+                match change {
+                    DirectoryChange::Role { user, role } => tx.set_role(*user, *role)?,
+                    DirectoryChange::Removed { user } => tx.remove_user(*user)?,
+                }
+            } else {
+                tracing::warn!(device = %sender, seq = h.seq, "directory change by a non-administrator not applied");
+            }
+        }
+    }
+    // Keys for cases whose events came in an earlier upload.
+    for (case, key) in &keys {
+        if let Some(mut row) = tx.case(*case)? {
+            if row.wrapped_key.is_none() {
+                row.wrapped_key = Some((*key).clone());
+                tx.put_case(*case, &row)?;
+            }
+        }
+    }
+    if cursor.is_some() {
+        tx.set_tip(sender, &plan.tip)?;
+    }
+    let appended = upload.events.len() - plan.append_from;
+    Ok(Ok(Ingested {
+        receipt: UploadReceipt {
+            appended: appended as u64,
+            duplicates: plan.duplicates as u64,
+            tip: plan.tip,
+        },
+        cursor,
+    }))
+}

@@ -1,0 +1,134 @@
+//! A `meldcode-server` inside the test process, on 127.0.0.1, and raw devices that enroll
+//! with it and speak the protocol directly (no store behind them).
+
+use meldcode_engine::{Actor, DeviceId};
+use meldcode_server::http::{self, AppState};
+use meldcode_server::storage::Storage;
+use meldcode_server::{enrollment, tls};
+use meldcode_store::sync::transport::{ClientIdentity, Pin, Transport};
+use meldcode_sync::api::Enroll;
+use meldcode_sync::enroll::EnrollmentCode;
+use meldcode_sync::Hash;
+
+pub fn now_ms() -> u64 {
+    u64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock after 1970")
+            .as_millis(),
+    )
+    .expect("ms fit")
+}
+
+pub struct InProcess {
+    pub url: String,
+    pub fingerprint: Hash,
+    pub state: AppState,
+    _dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl InProcess {
+    pub fn start(database_url: Option<&str>) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fingerprint = tls::create(dir.path(), &["localhost".to_owned()]).expect("certificate");
+        let storage = Storage::open(dir.path(), database_url).expect("storage");
+        let state = AppState::new(storage).expect("state");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        let config = tls::Identity::load(dir.path())
+            .expect("identity")
+            .server_config()
+            .expect("tls config");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        runtime.spawn(http::serve(listener, config, state.clone(), async {
+            let _ = stopped.await;
+        }));
+        Self {
+            url: format!("https://{address}"),
+            fingerprint,
+            state,
+            _dir: dir,
+            stop: Some(stop),
+            runtime: Some(runtime),
+        }
+    }
+
+    pub fn first_code(&self) -> EnrollmentCode {
+        enrollment::first_code(&self.state.storage, &self.fingerprint, now_ms())
+            .expect("first code")
+    }
+
+    /// Everything the server holds that a request could change, to compare before and after.
+    pub fn snapshot(&self) -> String {
+        self.state
+            .storage
+            .read(|tx| {
+                Ok(format!(
+                    "{:?}|{:?}|{:?}|{:?}",
+                    tx.counts()?,
+                    tx.heads()?,
+                    tx.events_after(0, 100_000)?,
+                    tx.devices()?
+                ))
+            })
+            .expect("snapshot")
+    }
+}
+
+impl Drop for InProcess {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_timeout(std::time::Duration::from_secs(5));
+        }
+    }
+}
+
+/// A device that speaks the protocol without a store: its own certificate and id.
+pub struct RawDevice {
+    pub id: DeviceId,
+    pub transport: Transport,
+}
+
+impl RawDevice {
+    /// A transport with a fresh certificate that no server knows.
+    pub fn unenrolled(server: &InProcess, id: DeviceId) -> Self {
+        let identity = ClientIdentity::generate().expect("identity");
+        Self {
+            id,
+            transport: Transport::new(&server.url, Pin::Full(server.fingerprint), &identity)
+                .expect("transport"),
+        }
+    }
+
+    pub fn enroll(
+        server: &InProcess,
+        code: &EnrollmentCode,
+        id: DeviceId,
+        users: Vec<Actor>,
+    ) -> Self {
+        let device = Self::unenrolled(server, id);
+        device
+            .transport
+            .enroll(&Enroll {
+                lookup: code.lookup(),
+                proof: code.proof(),
+                device_id: id,
+                device_public: vec![7; 32],
+                users,
+            })
+            .expect("enrolled");
+        device
+    }
+}

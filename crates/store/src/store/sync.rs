@@ -1,0 +1,401 @@
+//! Sync on an unlocked store, and a new device joining the school.
+
+use super::{create_private_dir, db_path, new_uuid, vault_path, Store};
+use crate::crypto::{self, KdfParams};
+use crate::error::{Result, StoreError};
+use crate::sync::config::{self, Enrollment};
+use crate::sync::inbox::Applied;
+use crate::sync::transport::{ClientIdentity, Pin, Transport};
+use crate::sync::{outbox, round, NewEnrollmentCode, ServerHead, SyncReport, SyncStatus};
+use crate::vault::anchor::AnchoredHead;
+use crate::vault::{keys, lock_vault, Vault};
+use crate::{db, keyring};
+use chrono::Utc;
+use meldcode_engine::profile::SchoolProfile;
+use meldcode_engine::{Actor, DeviceId, Role, UserId};
+use meldcode_sync::api::{Enroll, Head, NewCode};
+use meldcode_sync::enroll::{verifier, EnrollmentCode, RANDOM_LEN};
+use meldcode_sync::keys::{device_keypair, SchoolKey};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+/// What a new device receives from the school through its enrollment code, sealed under the
+/// code: the school key, the school's profile, and the public half of the school's recovery
+/// key (so that the safe's recovery key opens this device too).
+#[derive(Serialize, Deserialize)]
+struct JoinPack {
+    school_key: String,
+    profile: SchoolProfile,
+    recovery_public: Option<String>,
+}
+
+fn crypto_box_rng() -> crypto_box::aead::OsRng {
+    crypto_box::aead::OsRng
+}
+
+fn enroll_request(code: &EnrollmentCode, device_id: DeviceId, users: Vec<Actor>) -> Enroll {
+    let (_secret, public) = device_keypair(&mut crypto_box_rng());
+    Enroll {
+        lookup: code.lookup(),
+        proof: code.proof(),
+        device_id,
+        device_public: public.to_vec(),
+        users,
+    }
+}
+
+fn now_ms_to_utc(ms: u64) -> chrono::DateTime<Utc> {
+    i64::try_from(ms)
+        .ok()
+        .and_then(chrono::DateTime::from_timestamp_millis)
+        .unwrap_or_else(Utc::now)
+}
+
+impl Store {
+    fn enrollment(&self) -> Result<Enrollment> {
+        Enrollment::load(&self.conn)?.ok_or(StoreError::NotEnrolled)
+    }
+
+    pub fn is_enrolled(&self) -> Result<bool> {
+        Ok(config::get(&self.conn, "server")?.is_some())
+    }
+
+    /// Enrolls this store's device as the school's first, with the code `meldcode-server init`
+    /// printed; this device then makes the school key and the codes for the others.
+    pub fn enroll(&mut self, server: &str, code: &str) -> Result<SyncReport> {
+        if self.user.role != Role::Coordinator {
+            return Err(StoreError::NotAllowed {
+                message: "Alleen de intern begeleider koppelt dit apparaat aan de schoolserver."
+                    .into(),
+            });
+        }
+        if self.is_enrolled()? {
+            return Err(StoreError::Invalid {
+                message: "Dit apparaat is al gekoppeld aan een schoolserver.".into(),
+            });
+        }
+        let code = EnrollmentCode::parse(code).map_err(StoreError::Server)?;
+        let identity = ClientIdentity::generate()?;
+        let transport = Transport::new(server, Pin::Prefix(code_pin(&code)), &identity)?;
+        let users = active_actors(&self.conn)?;
+        let enrolled = transport.enroll(&enroll_request(&code, self.device_id, users))?;
+        if enrolled.deposit.is_some() {
+            return Err(StoreError::Invalid { message: "Deze code is voor een nieuw apparaat: gebruik hem op een apparaat zonder dossier.".into() });
+        }
+        let enrollment = Enrollment {
+            server: crate::sync::transport::normalise_url(server)?,
+            fingerprint: transport
+                .server_fingerprint()
+                .ok_or(StoreError::NotEnrolled)?,
+            identity,
+            school_key: SchoolKey(crypto::random_key()?),
+            coordinator: enrolled.coordinator,
+        };
+        enrollment.save(&self.conn)?;
+        self.sync()
+    }
+
+    /// One round: send what the server lacks, receive what is new.
+    pub fn sync(&mut self) -> Result<SyncReport> {
+        let enrollment = self.enrollment()?;
+        let transport = enrollment.transport()?;
+        let sent = round::push(&mut self.conn, self.device_id, &enrollment, &transport)?;
+        let mut known = self.known_devices.clone();
+        let applied = round::pull(
+            &mut self.conn,
+            self.device_id,
+            &enrollment,
+            &transport,
+            &mut known,
+            self.profile.policy(),
+        )?;
+        self.after_pull(known, &applied)?;
+        if sent > 0 {
+            // The heads the status shows include what was just sent.
+            round::hello(&self.conn, self.device_id, &transport)?;
+        }
+        config::set(&self.conn, "last_sync", &Utc::now().to_rfc3339())?;
+        Ok(SyncReport {
+            sent,
+            received: applied.events,
+            cursor: config::get_u64(&self.conn, "cursor")?,
+        })
+    }
+
+    /// Other devices' chains become known, and their heads are anchored like this device's.
+    fn after_pull(&mut self, known: Vec<DeviceId>, applied: &Applied) -> Result<()> {
+        self.known_devices = known;
+        if applied.events == 0 {
+            return Ok(());
+        }
+        self.cases.clear();
+        self.head = None;
+        self.anchorer.flush();
+        let path = vault_path(&self.dir);
+        let _guard = lock_vault(&path)?;
+        let mut vault = crate::vault::RawVault::read(&path)?.verify(&self.entry)?;
+        for (device, (seq, hash, at)) in &applied.heads {
+            vault.set_head(AnchoredHead {
+                device_id: *device,
+                seq: *seq,
+                hash: hash.0.to_vec(),
+                recorded_at: Some(*at),
+            });
+        }
+        self.save_vault(&mut vault)
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let server = config::get(&self.conn, "server")?;
+        let confirmed = config::get_u64(&self.conn, "confirmed")?;
+        let heads: Vec<Head> = config::get(&self.conn, "heads")?
+            .and_then(|h| serde_json::from_str(&h).ok())
+            .unwrap_or_default();
+        Ok(SyncStatus {
+            enrolled: server.is_some(),
+            server,
+            last_sync: config::get(&self.conn, "last_sync")?
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| t.with_timezone(&Utc)),
+            waiting: outbox::waiting(&self.conn, self.device_id, confirmed)?,
+            cursor: config::get_u64(&self.conn, "cursor")?,
+            heads: heads
+                .into_iter()
+                .map(|h| ServerHead {
+                    device_id: h.device_id,
+                    seq: h.tip.seq,
+                })
+                .collect(),
+        })
+    }
+
+    /// Waits for the server to say something new arrived (true), or `wait` to pass (false).
+    pub fn wait_for_news(&self, wait: Duration) -> Result<bool> {
+        let enrollment = self.enrollment()?;
+        let cursor = config::get_u64(&self.conn, "cursor")?;
+        enrollment.transport()?.wait_for_news(cursor, wait)
+    }
+
+    /// A code for a new device of `user`, valid for 15 minutes: made on a coordinator's device,
+    /// with the school key and profile sealed under it for the new device alone.
+    pub fn new_enrollment_code(&mut self, user: UserId) -> Result<NewEnrollmentCode> {
+        if self.user.role != Role::Coordinator {
+            return Err(StoreError::NotAllowed {
+                message: "Alleen de intern begeleider maakt een koppelcode.".into(),
+            });
+        }
+        let target =
+            super::user_rows::load_user(&self.conn, user)?.ok_or(StoreError::UnknownUser)?;
+        let enrollment = self.enrollment()?;
+        // The new device learns its user from the school log: the server must have it first.
+        round::push(
+            &mut self.conn,
+            self.device_id,
+            &enrollment,
+            &enrollment.transport()?,
+        )?;
+        let mut random = Zeroizing::new([0u8; RANDOM_LEN]);
+        random.copy_from_slice(&crypto::random_bytes::<RANDOM_LEN>()?);
+        let code = EnrollmentCode::new(random, &enrollment.fingerprint);
+        let recovery_public = {
+            let path = vault_path(&self.dir);
+            let _guard = lock_vault(&path)?;
+            let vault = crate::vault::RawVault::read(&path)?.verify(&self.entry)?;
+            vault.recovery_public.map(|p| crypto::hex(&p.0))
+        };
+        let pack = Zeroizing::new(
+            serde_json::to_vec(&JoinPack {
+                school_key: data_encoding::HEXLOWER.encode(enrollment.school_key.0.as_slice()),
+                profile: self.profile.clone(),
+                recovery_public,
+            })
+            .map_err(|_| StoreError::Invalid {
+                message: "Koppelcode kon niet worden gemaakt.".into(),
+            })?,
+        );
+        let deposit = code
+            .deposit(&pack, crypto::random_bytes::<24>()?)
+            .map_err(StoreError::Server)?;
+        let issued = enrollment.transport()?.new_code(&NewCode {
+            lookup: code.lookup(),
+            verifier: verifier(&code.proof()),
+            deposit,
+            users: vec![target.id],
+            coordinator: target.role == Role::Coordinator,
+        })?;
+        Ok(NewEnrollmentCode {
+            text: code.text(),
+            expires_at: now_ms_to_utc(issued.expires_at_ms),
+        })
+    }
+
+    /// Sets up a new device from an enrollment code: enrolls it, receives the school's users
+    /// and the cases meant for it, and gives the user the code was made for `pin` on it.
+    pub fn join(dir: &Path, server: &str, code: &str, pin: &str, kdf: KdfParams) -> Result<Self> {
+        crate::vault::check_pin_strength(pin)?;
+        kdf.check_floor()?;
+        create_private_dir(dir)?;
+        let path = vault_path(dir);
+        let _guard = lock_vault(&path)?;
+        if path.exists() || db_path(dir).exists() {
+            return Err(StoreError::AlreadyInitialised);
+        }
+        let code = EnrollmentCode::parse(code).map_err(StoreError::Server)?;
+        let identity = ClientIdentity::generate()?;
+        let transport = Transport::new(server, Pin::Prefix(code_pin(&code)), &identity)?;
+        let device_id = DeviceId(new_uuid());
+        let enrolled = transport.enroll(&enroll_request(&code, device_id, Vec::new()))?;
+        let unreadable = || StoreError::Invalid {
+            message: "De gegevens van de school bij deze code konden niet worden gelezen.".into(),
+        };
+        let pack_bytes = enrolled
+            .deposit
+            .as_ref()
+            .and_then(|d| code.open_deposit(d))
+            .ok_or_else(unreadable)?;
+        let pack: JoinPack = serde_json::from_slice(&pack_bytes).map_err(|_| unreadable())?;
+        let key_bytes = Zeroizing::new(
+            data_encoding::HEXLOWER
+                .decode(pack.school_key.as_bytes())
+                .map_err(|_| unreadable())?,
+        );
+        let school_key: [u8; 32] = key_bytes.as_slice().try_into().map_err(|_| unreadable())?;
+
+        let device_secret = keyring::create_device_secret(device_id)?;
+        let db_key = crypto::random_key()?;
+        let fingerprint = transport.server_fingerprint();
+        let made = Self::join_store(
+            dir,
+            device_id,
+            &enrolled,
+            &pack,
+            school_key,
+            fingerprint,
+            identity,
+            server,
+            pin,
+            kdf,
+            device_secret,
+            db_key,
+        );
+        if made.is_err() {
+            // Nothing half made stays behind: the folder is as it was, the code is used up (the
+            // coordinator makes a new one), the keyring holds no orphan entry.
+            for f in [db_path(dir), vault_path(dir)] {
+                let _ = std::fs::remove_file(&f);
+                for suffix in ["-wal", "-shm", "-journal"] {
+                    let mut side = f.clone().into_os_string();
+                    side.push(suffix);
+                    let _ = std::fs::remove_file(side);
+                }
+            }
+            let _ = keyring::delete_device_secret(device_id);
+        }
+        made
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn join_store(
+        dir: &Path,
+        device_id: DeviceId,
+        enrolled: &meldcode_sync::api::Enrolled,
+        pack: &JoinPack,
+        school_key: [u8; 32],
+        fingerprint: Option<meldcode_sync::Hash>,
+        identity: ClientIdentity,
+        server: &str,
+        pin: &str,
+        kdf: KdfParams,
+        device_secret: crypto::Key,
+        db_key: crypto::Key,
+    ) -> Result<Self> {
+        let path = vault_path(dir);
+        let unreadable = || StoreError::Invalid {
+            message: "De gegevens van de school bij deze code konden niet worden gelezen.".into(),
+        };
+        let user_id = *enrolled.users.first().ok_or_else(unreadable)?;
+        let mut conn = db::open(&db_path(dir), &db_key, true)?;
+        let profile_json = serde_json::to_string(&pack.profile).map_err(|_| unreadable())?;
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('device_id', ?1), ('school_profile', ?2)",
+            params![device_id.to_string(), profile_json],
+        )?;
+        let enrollment = Enrollment {
+            server: crate::sync::transport::normalise_url(server)?,
+            fingerprint: fingerprint.ok_or_else(unreadable)?,
+            identity,
+            school_key: SchoolKey(Zeroizing::new(school_key)),
+            coordinator: enrolled.coordinator,
+        };
+        enrollment.save(&conn)?;
+        crate::boundary::save_emergency_numbers(dir, &pack.profile)?;
+        let transport = enrollment.transport()?;
+        let mut known = vec![device_id];
+        let applied = round::pull(
+            &mut conn,
+            device_id,
+            &enrollment,
+            &transport,
+            &mut known,
+            pack.profile.policy(),
+        )?;
+        config::set(&conn, "last_sync", &Utc::now().to_rfc3339())?;
+        let user = super::user_rows::load_user(&conn, user_id)?.ok_or(StoreError::Invalid {
+            message: "De school heeft de gebruiker van deze code (nog) niet gedeeld. Vraag de intern begeleider om te synchroniseren en een nieuwe code.".into(),
+        })?;
+
+        let envelope = keys::new_envelope(&user, pin, &device_secret, &db_key, 1, kdf)?;
+        let mut heads = vec![AnchoredHead {
+            device_id,
+            seq: 0,
+            hash: crate::log::GENESIS.to_vec(),
+            recorded_at: None,
+        }];
+        for (device, (seq, hash, at)) in &applied.heads {
+            heads.push(AnchoredHead {
+                device_id: *device,
+                seq: *seq,
+                hash: hash.0.to_vec(),
+                recorded_at: Some(*at),
+            });
+        }
+        let mut vault = Vault::fresh(device_id, envelope, heads);
+        if let Some(public) = pack
+            .recovery_public
+            .as_deref()
+            .and_then(|p| data_encoding::HEXLOWER.decode(p.as_bytes()).ok())
+        {
+            vault.recovery_boxes.push(keys::BoxedKey {
+                generation: 1,
+                sealed: crypto::seal_to(&public, db_key.as_slice())?,
+            });
+            vault.recovery_public = Some(keys::PublicKey(public));
+        }
+        vault.save(&path, &device_secret)?;
+        let entry = keyring::DeviceEntry {
+            secret: device_secret,
+            counter: Some(vault.counter),
+            own_seq: 0,
+        };
+        Self::from_parts(dir, conn, db_key, user.id, entry, &vault)
+    }
+}
+
+fn code_pin(code: &EnrollmentCode) -> [u8; 16] {
+    code.pin_prefix()
+}
+
+fn active_actors(conn: &rusqlite::Connection) -> Result<Vec<Actor>> {
+    let mut stmt = conn.prepare("SELECT id, full_name, role FROM users WHERE active = 1")?;
+    let rows = stmt.query_map([], super::user_rows::row_to_user)?;
+    let mut out = Vec::new();
+    for row in rows {
+        if let Some(u) = row? {
+            out.push(u.actor());
+        }
+    }
+    Ok(out)
+}
