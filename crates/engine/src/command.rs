@@ -57,12 +57,13 @@ pub enum Command {
     CheckHelpReached(HelpReachedInput),
     InformParentsOfReport(ReportInformedInput),
     RecordEvaluation(EvaluationInput),
+    ResolveConflict(ConflictResolution),
 }
 
 impl Command {
     /// Every command's kind: the main route in the order of the code's steps (`open_case` first),
     /// then the records added around it, in the order of the enum.
-    pub const KINDS: [&'static str; 36] = [
+    pub const KINDS: [&'static str; 37] = [
         "open_case",
         "record_signal",
         "involve_colleague",
@@ -99,6 +100,7 @@ impl Command {
         "check_help_reached",
         "inform_parents_of_report",
         "record_evaluation",
+        "resolve_conflict",
     ];
 
     /// A stable name for logs and permission tables; never includes personal data.
@@ -140,6 +142,7 @@ impl Command {
             Self::CheckHelpReached(_) => "check_help_reached",
             Self::InformParentsOfReport(_) => "inform_parents_of_report",
             Self::RecordEvaluation(_) => "record_evaluation",
+            Self::ResolveConflict(_) => "resolve_conflict",
         }
     }
 }

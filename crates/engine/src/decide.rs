@@ -30,6 +30,7 @@ pub fn decide(
     r00_record::check_case_exists(state, command)?;
     r14_roles::check_permission(state, ctx.actor, command)?;
     r08_parent_conversation::check_urgent_route_first(state, command)?;
+    r11_offline_conflict::check_no_open_conflict(state, command)?;
 
     let event = match command {
         Command::OpenCase { pupil, parents } => {
@@ -220,6 +221,10 @@ pub fn decide(
         Command::RecordEvaluation(input) => {
             r15_evaluation::check_evaluation(input, ctx.now)?;
             EventPayload::CaseEvaluated(input.clone())
+        }
+        Command::ResolveConflict(input) => {
+            r11_offline_conflict::check_resolution(state, input)?;
+            EventPayload::ConflictResolved(input.clone())
         }
     };
     Ok(vec![event])

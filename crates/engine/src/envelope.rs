@@ -7,6 +7,31 @@ use crate::ids::{CaseId, DeviceId, EventId, UserId};
 use crate::people::{Actor, Role};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What the recording device had of the case when it recorded: per device, the highest
+/// sequence number of that device's events in this case. Kept on the records that can
+/// conflict when made offline on two devices (a weighing, a decision), so that every device
+/// tells "made without knowing the other" from "made after it" (R11, conflicts).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen(pub BTreeMap<DeviceId, u64>);
+
+impl Seen {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether the event at `seq` of `device` was known.
+    pub fn includes(&self, device: DeviceId, seq: u64) -> bool {
+        self.0.get(&device).is_some_and(|s| *s >= seq)
+    }
+
+    pub fn note(&mut self, device: DeviceId, seq: u64) {
+        let s = self.0.entry(device).or_insert(0);
+        *s = (*s).max(seq);
+    }
+}
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +50,10 @@ pub struct Envelope {
     pub occurred_at: DateTime<Utc>,
     pub recorded_at: DateTime<Utc>,
     pub payload: EventPayload,
+    /// Absent (and not serialised) on records that cannot conflict, and on every record made
+    /// before sync existed: their bytes, and so their hashes, stay as they were.
+    #[serde(default, skip_serializing_if = "Seen::is_empty")]
+    pub seen: Seen,
 }
 
 impl Envelope {
@@ -96,6 +125,7 @@ impl Recorder {
                     occurred_at: payload.occurred_at().unwrap_or(now),
                     recorded_at: now,
                     payload,
+                    seen: Seen::default(),
                 }
             })
             .collect()

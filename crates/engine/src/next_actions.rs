@@ -64,6 +64,7 @@ pub fn next_actions(state: &CaseState, policy: CasePolicy, now: DateTime<Utc>) -
     }
     let lead = Some(state.lead_role());
     urgent_routes(state, &mut a);
+    conflicts(state, &mut a, lead);
     staff_route(state, &mut a);
     steps_one_to_four(state, &mut a, lead, policy);
     weighing_outcome(state, &mut a, lead);
@@ -76,6 +77,24 @@ pub fn next_actions(state: &CaseState, policy: CasePolicy, now: DateTime<Utc>) -
     let mut indexed: Vec<(usize, NextAction)> = a.list.into_iter().enumerate().collect();
     indexed.sort_by_key(|(i, n)| (!n.overdue, n.due.is_none(), n.due, *i));
     indexed.into_iter().map(|(_, n)| n).collect()
+}
+
+/// Records made apart on two devices wait for the lead's choice before the case goes on.
+fn conflicts(state: &CaseState, a: &mut Actions, lead: Option<Role>) {
+    if let Some(c) = state.open_conflict() {
+        let what = if c.kind == "assessment_recorded" {
+            "wegingen"
+        } else {
+            "besluiten"
+        };
+        a.push(
+            RuleId::R11,
+            "resolve_conflict",
+            format!("Er zijn {} {what} vastgelegd op verschillende apparaten, zonder dat de een van de ander wist. Kies welke geldt en leg uit waarom; de andere blijft in het dossier staan.", c.records.len()),
+            Some(a.today),
+            lead,
+        );
+    }
 }
 
 fn urgent_routes(state: &CaseState, a: &mut Actions) {

@@ -105,6 +105,12 @@ pub struct CaseState {
     pub parents_informed_of_report: Vec<Recorded<ReportInformedInput>>,
     pub evaluations: Vec<Recorded<EvaluationInput>>,
     pub timeline: Vec<TimelineEntry>,
+    /// Per device, the highest sequence number of its events in this case.
+    pub seen: crate::envelope::Seen,
+    /// Weighings or decisions made offline on two devices without either knowing the other.
+    pub conflicts: Vec<crate::rules::r11_offline_conflict::Conflict>,
+    /// Where each weighing and decision was made, to tell conflicts from later records.
+    pub(crate) decisive: Vec<crate::rules::r11_offline_conflict::Decisive>,
     applied: BTreeSet<EventId>,
 }
 
@@ -123,6 +129,7 @@ impl CaseState {
             return self;
         }
         let seq = self.timeline.len();
+        crate::rules::r11_offline_conflict::fold(&mut self, e, seq);
         fn rec<T>(e: &Envelope, seq: usize, data: T) -> Recorded<T> {
             Recorded {
                 id: e.id,
@@ -243,6 +250,8 @@ impl CaseState {
                 self.parents_informed_of_report.push(rec(e, seq, i.clone()))
             }
             EventPayload::CaseEvaluated(x) => self.evaluations.push(rec(e, seq, x.clone())),
+            // Folded with the conflict it resolves (`r11_offline_conflict::fold`).
+            EventPayload::ConflictResolved(_) => {}
             // The school log's events never belong to a case (`school_log::SCHOOL_LOG`).
             EventPayload::UserAdded { .. }
             | EventPayload::UserRemoved { .. }

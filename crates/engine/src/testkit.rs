@@ -130,9 +130,10 @@ impl Kit {
             catalogue: &self.catalogue,
         };
         let payloads = decide(&self.state, &ctx, &command)?;
-        let events = self
-            .recorder
-            .stamp(self.case_id, actor, self.now, payloads, &mut self.random);
+        let mut events =
+            self.recorder
+                .stamp(self.case_id, actor, self.now, payloads, &mut self.random);
+        crate::rules::r11_offline_conflict::stamp_seen(&self.state, &mut events);
         for e in &events {
             self.state = std::mem::take(&mut self.state).evolve(e);
         }

@@ -27,7 +27,7 @@ const FIXTURE_BEFORE_2026_11: &str = concat!(
 );
 
 /// Every payload type the engine can produce, by name.
-const ALL_KINDS: [&str; 40] = [
+const ALL_KINDS: [&str; 41] = [
     "case_opened",
     "signal_recorded",
     "colleague_involved",
@@ -64,6 +64,7 @@ const ALL_KINDS: [&str; 40] = [
     "help_reach_checked",
     "parents_informed_of_report",
     "case_evaluated",
+    "conflict_resolved",
     "user_added",
     "user_removed",
     "pin_reset",
@@ -203,8 +204,49 @@ fn generate() -> Vec<Envelope> {
     staff.ok(BOARD, police_report(&staff, true));
     staff.ok(BOARD, close(CaseOutcome::StaffRouteCompleted));
     all.extend(staff.events);
+    all.extend(conflict_events());
     all.extend(school_log_events());
     all
+}
+
+/// Two decisions made apart on two devices, merged on the first and resolved there: the
+/// weighings and decisions carry what their device had seen (`seen`).
+fn conflict_events() -> Vec<Envelope> {
+    use meldcode_engine::envelope::{CountingRandom, Recorder};
+    use meldcode_engine::DeviceId;
+    let mut a = Kit::opened();
+    prepare_weighing(&mut a);
+    a.ok(
+        COORDINATOR,
+        assessment_2019(Answer::No, Some(true), Some(true)),
+    );
+    let mut b = Kit::new();
+    b.case_id = a.case_id;
+    b.state = a.state.clone();
+    b.now = a.now;
+    b.random = CountingRandom(500);
+    b.recorder = Recorder::new(DeviceId::from_u128(0xbee), 0, a.recorder.clock());
+    let kept = a.ok(COORDINATOR, decision(true, false))[0].id;
+    let other = b.ok(COORDINATOR, decision(false, true));
+    for e in &other {
+        a.state = std::mem::take(&mut a.state).evolve(e);
+        a.events.push(e.clone());
+    }
+    let records = a
+        .state
+        .open_conflict()
+        .map(|c| c.records.clone())
+        .unwrap_or_default();
+    a.advance(Duration::hours(1));
+    a.ok(
+        COORDINATOR,
+        Command::ResolveConflict(ConflictResolution {
+            records,
+            kept,
+            reasoning: "Na overleg met de directie: melden bij Veilig Thuis.".into(),
+        }),
+    );
+    a.events
 }
 
 /// The school log's events, stamped as the store stamps them (no case, no `decide`).

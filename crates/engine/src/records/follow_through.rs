@@ -80,3 +80,16 @@ pub struct EvaluationInput {
     pub went_well: String,
     pub to_improve: String,
 }
+
+/// The coordinator's resolution of records that conflict because they were made offline on two
+/// devices without either knowing the other (R11): which one stands, and why. Nothing is
+/// removed: the others stay in the dossier, marked as set aside by this record.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictResolution {
+    /// The records in conflict, as the case shows them.
+    pub records: Vec<crate::ids::EventId>,
+    /// The one that stands.
+    pub kept: crate::ids::EventId,
+    pub reasoning: String,
+}

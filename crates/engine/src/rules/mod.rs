@@ -16,6 +16,7 @@ pub mod r09_report_without_parent_talk;
 pub mod r10_weighing;
 pub mod r11_decide;
 pub mod r11_help_follow_through;
+pub mod r11_offline_conflict;
 pub mod r12_report_discussion;
 pub mod r13_follow_up;
 pub mod r14_roles;

@@ -13,7 +13,7 @@ use crate::violation::Violation;
 
 /// Commands reserved for the case lead: the coordinator, or the board in a staff case. By kind,
 /// so that the app can show each person only the actions open to them.
-const LEAD_ONLY: [&str; 18] = [
+const LEAD_ONLY: [&str; 19] = [
     "consider_risk_index",
     "record_exception_ground",
     "record_assessment",
@@ -32,6 +32,7 @@ const LEAD_ONLY: [&str; 18] = [
     "record_advice_skipped",
     "inform_parents_of_report",
     "record_evaluation",
+    "resolve_conflict",
 ];
 
 /// The board's steps of the staff route (WPO art. 4a): offered in a staff case only.

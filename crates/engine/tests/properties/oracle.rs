@@ -477,6 +477,10 @@ impl Dossier {
                     return fail("evaluation by someone other than the case lead (R14)");
                 }
             }
+            EventPayload::ConflictResolved(_) => {
+                // The walks record on one device: two records can never have been made apart.
+                return fail("a conflict resolved where no two devices recorded (R11)");
+            }
             EventPayload::UserAdded { .. }
             | EventPayload::UserRemoved { .. }
             | EventPayload::PinReset { .. }

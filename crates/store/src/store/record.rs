@@ -10,6 +10,7 @@ use crate::vault::anchor::AnchoredHead;
 use chrono::Utc;
 use meldcode_engine::access::can_see;
 use meldcode_engine::envelope::{Envelope, RandomSource, Recorder};
+use meldcode_engine::rules::r11_offline_conflict;
 use meldcode_engine::{decide, CaseId, CaseState, Command, DecideContext};
 use rusqlite::TransactionBehavior;
 
@@ -92,7 +93,10 @@ impl Store {
                     .map(|_| crypto::random_bytes::<10>())
                     .collect::<Result<_>>()?,
             );
-            let stamped = recorder.stamp(case_id, self.user.actor(), now, payloads, &mut random);
+            let mut stamped =
+                recorder.stamp(case_id, self.user.actor(), now, payloads, &mut random);
+            // Weighings and decisions carry what this device had of the case (R11 conflicts).
+            r11_offline_conflict::stamp_seen(&state, &mut stamped);
             for e in &stamped {
                 last = log::append(&tx, &mut head, e)?;
                 state = state.evolve(e);

@@ -5,6 +5,7 @@ import type { EventId } from "./EventId";
 import type { EventPayload } from "./EventPayload";
 import type { Hlc } from "./Hlc";
 import type { Role } from "./Role";
+import type { Seen } from "./Seen";
 import type { UserId } from "./UserId";
 
 export type Envelope = { 
@@ -19,4 +20,9 @@ author_role: Role, device_id: DeviceId,
 /**
  * 1, 2, 3 … per device, without gaps; uploads are idempotent on (device, seq).
  */
-device_seq: number, hlc: Hlc, occurred_at: string, recorded_at: string, payload: EventPayload, };
+device_seq: number, hlc: Hlc, occurred_at: string, recorded_at: string, payload: EventPayload, 
+/**
+ * Absent (and not serialised) on records that cannot conflict, and on every record made
+ * before sync existed: their bytes, and so their hashes, stay as they were.
+ */
+seen?: Seen, };

@@ -72,6 +72,7 @@ export const enCase: typeof nlCase = {
     help_reach_checked: 'Checked: did the family reach the help?',
     parents_informed_of_report: 'Parents informed of the report',
     case_evaluated: 'Evaluation with those involved',
+    conflict_resolved: 'Choice between decisions from two devices',
   },
   forms: {
     save: 'Record',

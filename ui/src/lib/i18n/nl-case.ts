@@ -76,6 +76,7 @@ export const nlCase = {
     help_reach_checked: 'Nagevraagd: bij de hulp aangekomen?',
     parents_informed_of_report: 'Ouders geïnformeerd over de melding',
     case_evaluated: 'Evaluatie met betrokkenen',
+    conflict_resolved: 'Keuze tussen besluiten van twee apparaten',
   },
   forms: {
     save: 'Vastleggen',
