@@ -4,6 +4,7 @@
 //! evidence; any other refusal stores nothing.
 
 use crate::storage::{CaseRow, Storage, Tx};
+use meldcode_engine::access::Audience;
 use meldcode_engine::school_log::SCHOOL_LOG;
 use meldcode_engine::{CaseId, DeviceId};
 use meldcode_sync::api::{Upload, UploadReceipt};
@@ -61,33 +62,21 @@ fn upload_in(
             return Ok(Err(refusal.error));
         }
     };
-    let keys: BTreeMap<CaseId, &Vec<u8>> = upload
-        .case_keys
-        .iter()
-        .map(|k| (k.case_id, &k.wrapped))
-        .collect();
+    let keys: BTreeMap<CaseId, &Vec<u8>> = upload.case_keys.iter().map(|k| (k.case_id, &k.wrapped)).collect();
     let mut cursor = None;
     let mut directory = None;
+    // Per case: the join of this batch's audiences and the cursor of its last event here; the
+    // case rows are read and written once per batch, not once per event.
+    let mut touched: BTreeMap<CaseId, (Audience, u64)> = BTreeMap::new();
     for event in upload.events.get(plan.append_from..).unwrap_or_default() {
         let h = &event.header;
         let sealed = serde_json::to_string(event)
             .map_err(|_| crate::storage::StorageError("sealed event does not serialise".into()))?;
         let at = tx.insert_event(sender, h.seq, h.case_id, &event.hash, &sealed)?;
         cursor = Some(at);
-        let mut row = tx.case(h.case_id)?.unwrap_or(CaseRow {
-            audience: Default::default(),
-            wrapped_key: None,
-            widened_at: 0,
-        });
-        let before = row.audience.clone();
-        join(&mut row.audience, &h.audience);
-        if row.audience != before || row.widened_at == 0 {
-            row.widened_at = at;
-        }
-        if row.wrapped_key.is_none() {
-            row.wrapped_key = keys.get(&h.case_id).map(|k| (*k).clone());
-        }
-        tx.put_case(h.case_id, &row)?;
+        let entry = touched.entry(h.case_id).or_insert_with(|| (Audience::default(), at));
+        join(&mut entry.0, &h.audience);
+        entry.1 = at;
         if let (true, Some(change)) = (h.case_id == SCHOOL_LOG, &h.directory) {
             let dir = match directory.as_mut() {
                 Some(d) => d,
@@ -103,8 +92,26 @@ fn upload_in(
             }
         }
     }
+    for (case, (audience, last)) in &touched {
+        let mut row = tx.case(*case)?.unwrap_or(CaseRow {
+            audience: Audience::default(),
+            wrapped_key: None,
+            widened_at: 0,
+        });
+        let before = row.audience.clone();
+        join(&mut row.audience, audience);
+        // The batch commits as one: no device's cursor can fall between its events, so the
+        // batch's last cursor marks the widening for every device.
+        if row.audience != before || row.widened_at == 0 {
+            row.widened_at = *last;
+        }
+        if row.wrapped_key.is_none() {
+            row.wrapped_key = keys.get(case).map(|k| (*k).clone());
+        }
+        tx.put_case(*case, &row)?;
+    }
     // Keys for cases whose events came in an earlier upload.
-    for (case, key) in &keys {
+    for (case, key) in keys.iter().filter(|(c, _)| !touched.contains_key(c)) {
         if let Some(mut row) = tx.case(*case)? {
             if row.wrapped_key.is_none() {
                 row.wrapped_key = Some((*key).clone());

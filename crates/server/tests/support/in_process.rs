@@ -1,3 +1,4 @@
+#![allow(dead_code)] // shared by several test binaries and the bench; each uses a part
 //! A `meldcode-server` inside the test process, on 127.0.0.1, and raw devices that enroll
 //! with it and speak the protocol directly (no store behind them).
 

@@ -145,6 +145,25 @@ impl Store {
                 recorded_at: Some(*at),
             });
         }
+        for (user, role) in &applied.roles {
+            if let Ok(u) = vault.user_mut(*user) {
+                u.role = *role;
+            }
+        }
+        // A colleague removed on another device loses this one too: their envelope goes, and
+        // the database key is replaced so that an older copy of the vault opens nothing.
+        if vault
+            .users
+            .iter()
+            .any(|u| applied.removed.contains(&u.user_id))
+        {
+            vault
+                .users
+                .retain(|u| !applied.removed.contains(&u.user_id));
+            if !vault.users.is_empty() {
+                self.rekey(&mut vault)?;
+            }
+        }
         self.save_vault(&mut vault)
     }
 

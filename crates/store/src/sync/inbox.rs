@@ -28,6 +28,9 @@ pub(crate) struct Applied {
     pub events: u64,
     pub cases: BTreeSet<CaseId>,
     pub heads: BTreeMap<DeviceId, (u64, Hash, chrono::DateTime<chrono::Utc>)>,
+    /// Users removed, and roles changed, in the school log: the vault follows.
+    pub removed: BTreeSet<meldcode_engine::UserId>,
+    pub roles: BTreeMap<meldcode_engine::UserId, meldcode_engine::Role>,
 }
 
 fn sealed_hash(conn: &Connection, device: DeviceId, seq: u64) -> Result<Option<Hash>> {
@@ -90,6 +93,15 @@ pub(crate) fn apply(
         crate::log::insert_received(conn, &envelope, sealed)?;
         if envelope.case_id == SCHOOL_LOG {
             apply_admin(conn, &envelope)?;
+            match &envelope.payload {
+                EventPayload::UserRemoved { user } => {
+                    applied.removed.insert(*user);
+                }
+                EventPayload::RoleChanged { user, role, .. } => {
+                    applied.roles.insert(*user, *role);
+                }
+                _ => {}
+            }
         }
         applied.events += 1;
         applied.cases.insert(envelope.case_id);

@@ -99,6 +99,8 @@ pub(crate) fn pull(
         tx.commit()?;
         total.events += applied.events;
         total.cases.extend(applied.cases);
+        total.removed.extend(applied.removed);
+        total.roles.extend(applied.roles);
         for (device, head) in applied.heads {
             let entry = total.heads.entry(device).or_insert(head);
             if head.0 > entry.0 {

@@ -1,0 +1,180 @@
+//! Sync between real stores (engine, SQLCipher, vault, OS keyring) through the server over TLS
+//! on 127.0.0.1: what the school log changes on one device reaches the others, and decisions
+//! made apart become one conflict on every device. Run under `scripts/with-keyring.sh`.
+
+#[path = "support/in_process.rs"]
+mod in_process;
+
+use in_process::InProcess;
+use meldcode_engine::profile::SchoolProfile;
+use meldcode_engine::records::{Answer, ConflictResolution};
+use meldcode_engine::testkit::{
+    advice, assessment_2019, consultation_internal, conversation, decision, parent, pupil,
+    signal_own,
+};
+use meldcode_engine::{CaseId, Command, Role};
+use meldcode_store::{KdfParams, Proof, Store, StoreError};
+use std::path::Path;
+
+const FAST: KdfParams = KdfParams {
+    memory_kib: 7_168,
+    iterations: 5,
+    parallelism: 1,
+};
+const PIN: &str = "482913";
+const OTHER_PIN: &str = "739164";
+
+fn keyring_session() {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "run under scripts/with-keyring.sh: the stores keep their device secret in the Secret Service"
+    );
+}
+
+/// The coordinator's store, enrolled as the school's first device.
+fn first_device(server: &InProcess, dir: &Path) -> Store {
+    let mut store = Store::init(dir, SchoolProfile::mozaiek(), "Anouk Jansen", PIN, FAST)
+        .expect("init")
+        .store;
+    store
+        .enroll(&server.url, &server.first_code().text())
+        .expect("enrolled");
+    store
+}
+
+/// A new device for `name`, added on `coordinator` with `role`.
+fn joined(
+    server: &InProcess,
+    coordinator: &mut Store,
+    dir: &Path,
+    name: &str,
+    role: Role,
+) -> (Store, meldcode_engine::UserId) {
+    let user = coordinator
+        .add_user(Proof::Pin(PIN), name, role, OTHER_PIN)
+        .expect("added");
+    let code = coordinator.new_enrollment_code(user.id).expect("code");
+    (
+        Store::join(dir, &server.url, &code.text, OTHER_PIN, FAST).expect("joined"),
+        user.id,
+    )
+}
+
+fn kinds(store: &Store, case: CaseId) -> Vec<String> {
+    store
+        .case_view(case)
+        .expect("view")
+        .next_actions
+        .into_iter()
+        .map(|a| a.code)
+        .collect()
+}
+
+#[test]
+fn a_colleague_removed_on_one_device_loses_the_others_too() {
+    keyring_session();
+    let server = InProcess::start(None);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut a = first_device(&server, &tmp.path().join("a"));
+    let (b, bea) = joined(
+        &server,
+        &mut a,
+        &tmp.path().join("b"),
+        "Bea Bakker",
+        Role::Teacher,
+    );
+    drop(b);
+    a.remove_user(Proof::Pin(PIN), bea).expect("removed");
+    a.sync().expect("A syncs");
+    let mut b = Store::unlock(&tmp.path().join("b"), bea, OTHER_PIN).expect("not yet known on B");
+    b.sync().expect("B syncs");
+    drop(b);
+    assert!(matches!(
+        Store::unlock(&tmp.path().join("b"), bea, OTHER_PIN),
+        Err(StoreError::UnknownUser)
+    ));
+}
+
+#[test]
+fn decisions_made_apart_show_one_conflict_on_every_device_until_the_lead_resolves_it() {
+    keyring_session();
+    let server = InProcess::start(None);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut a = first_device(&server, &tmp.path().join("a"));
+    let (mut c, _) = joined(
+        &server,
+        &mut a,
+        &tmp.path().join("c"),
+        "Carla Smit",
+        Role::Coordinator,
+    );
+    let case = Store::new_case_id();
+    a.record_all(
+        case,
+        &[
+            Command::OpenCase {
+                pupil: pupil(),
+                parents: vec![parent()],
+            },
+            signal_own(),
+            consultation_internal(),
+            advice(),
+            conversation(),
+            assessment_2019(Answer::No, Some(true), Some(true)),
+        ],
+    )
+    .expect("recorded on A");
+    a.sync().expect("A syncs");
+    c.sync().expect("C syncs");
+    assert_eq!(c.case_view(case).expect("C has the case").events.len(), 6);
+
+    // Both apart: A decides to report, C to organise help.
+    let report = a.record(case, &decision(true, false)).expect("A decides")[0].id;
+    c.record(case, &decision(false, true)).expect("C decides");
+    a.sync().expect("A syncs");
+    c.sync().expect("C syncs");
+    a.sync().expect("A syncs again");
+
+    let on_a = a.case_view(case).expect("view");
+    let on_c = c.case_view(case).expect("view");
+    let ids = |v: &meldcode_store::CaseView| {
+        let mut ids: Vec<_> = v.events.iter().map(|e| e.id).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&on_a), ids(&on_c), "both devices hold the same records");
+    assert_eq!(
+        on_a.events
+            .iter()
+            .filter(|e| e.payload.kind() == "decision_recorded")
+            .count(),
+        2
+    );
+    assert!(kinds(&a, case).contains(&"resolve_conflict".to_owned()));
+    assert!(kinds(&c, case).contains(&"resolve_conflict".to_owned()));
+    assert!(matches!(
+        a.record(case, &decision(true, false)),
+        Err(StoreError::Rule(v)) if v.code == "conflict_open"
+    ));
+
+    let records: Vec<_> = on_a
+        .events
+        .iter()
+        .filter(|e| e.payload.kind() == "decision_recorded")
+        .map(|e| e.id)
+        .collect();
+    a.record(
+        case,
+        &Command::ResolveConflict(ConflictResolution {
+            records,
+            kept: report,
+            reasoning: "Na overleg met de directie: melden bij Veilig Thuis.".into(),
+        }),
+    )
+    .expect("resolved on A");
+    a.sync().expect("A syncs");
+    c.sync().expect("C syncs");
+    assert!(!kinds(&c, case).contains(&"resolve_conflict".to_owned()));
+    assert!(!kinds(&a, case).contains(&"resolve_conflict".to_owned()));
+    assert!(c.verify().is_ok() && a.verify().is_ok());
+}
