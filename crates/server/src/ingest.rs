@@ -65,6 +65,7 @@ fn upload_in(
     let keys: BTreeMap<CaseId, &Vec<u8>> = upload.case_keys.iter().map(|k| (k.case_id, &k.wrapped)).collect();
     let mut cursor = None;
     let mut directory = None;
+    let mut roles_changed = false;
     // Per case: the join of this batch's audiences and the cursor of its last event here; the
     // case rows are read and written once per batch, not once per event.
     let mut touched: BTreeMap<CaseId, (Audience, u64)> = BTreeMap::new();
@@ -84,7 +85,10 @@ fn upload_in(
             };
             if dir.apply(h.author, change) {
                 match change {
-                    DirectoryChange::Role { user, role } => tx.set_role(*user, *role)?,
+                    DirectoryChange::Role { user, role } => {
+                        tx.set_role(*user, *role)?;
+                        roles_changed = true;
+                    }
                     DirectoryChange::Removed { user } => tx.remove_user(*user)?,
                 }
             } else {
@@ -109,6 +113,10 @@ fn upload_in(
             row.wrapped_key = keys.get(case).map(|k| (*k).clone());
         }
         tx.put_case(*case, &row)?;
+    }
+    // A new or changed role may open cases from before to a device: it receives them whole.
+    if let (true, Some(at)) = (roles_changed, cursor) {
+        tx.widen_all(at)?;
     }
     // Keys for cases whose events came in an earlier upload.
     for (case, key) in keys.iter().filter(|(c, _)| !touched.contains_key(c)) {

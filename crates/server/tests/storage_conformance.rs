@@ -81,6 +81,7 @@ conformance! {
         events_after_returns_events_in_cursor_order_up_to_the_limit,
         events_of_case_returns_that_case_up_to_the_cursor,
         a_case_is_stored_replaced_and_listed_once_widened,
+        widening_all_cases_marks_every_case_at_the_cursor,
         the_directory_holds_roles_and_assignments,
         removing_a_user_removes_their_assignments,
         a_device_is_found_by_id_and_by_certificate,
@@ -437,6 +438,25 @@ fn events_of_case_returns_that_case_up_to_the_cursor(s: &Storage) {
 
 // ---------------------------------------------------------------------------------------
 // Cases
+
+fn widening_all_cases_marks_every_case_at_the_cursor(s: &Storage) {
+    let row = |at| CaseRow {
+        audience: Audience::default(),
+        wrapped_key: None,
+        widened_at: at,
+    };
+    write(s, |tx| {
+        tx.put_case(case(1), &row(3))?;
+        tx.put_case(case(2), &row(5))?;
+        tx.widen_all(9)
+    });
+    read(s, |tx| {
+        assert_eq!(tx.case(case(1))?.map(|r| r.widened_at), Some(9));
+        assert_eq!(tx.case(case(2))?.map(|r| r.widened_at), Some(9));
+        assert_eq!(tx.cases_widened_after(8)?, vec![case(1), case(2)]);
+        Ok(())
+    });
+}
 
 fn a_case_is_stored_replaced_and_listed_once_widened(s: &Storage) {
     let first = CaseRow {

@@ -141,6 +141,9 @@ pub trait Tx {
     fn events_after(&mut self, after: u64, limit: u64) -> Result<Vec<StoredEvent>>;
     fn events_of_case(&mut self, case: CaseId, up_to: u64) -> Result<Vec<StoredEvent>>;
     fn cases_widened_after(&mut self, after: u64) -> Result<Vec<CaseId>>;
+    /// Marks every case as widened at `cursor`: who may see what changed for the whole school
+    /// (a role), so each device gets again the history of every case it may now see.
+    fn widen_all(&mut self, cursor: u64) -> Result<()>;
     fn latest_cursor(&mut self) -> Result<u64>;
     fn counts(&mut self) -> Result<Counts>;
 }

@@ -586,6 +586,11 @@ impl Tx for PgTx<'_, '_> {
             .collect()
     }
 
+    fn widen_all(&mut self, cursor: u64) -> Result<()> {
+        self.execute("UPDATE cases SET widened_at = $1", &[&to_i64(cursor)])?;
+        Ok(())
+    }
+
     fn latest_cursor(&mut self) -> Result<u64> {
         let row = self.query_one("SELECT max(cursor) FROM events", &[])?;
         Ok(row.try_get::<_, Option<i64>>(0)?.map_or(0, to_u64))

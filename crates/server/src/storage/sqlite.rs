@@ -438,6 +438,13 @@ impl Tx for SqliteTx<'_> {
         rows.map(|r| parse_id(&r?)).collect()
     }
 
+    fn widen_all(&mut self, cursor: u64) -> Result<()> {
+        self.0
+            .prepare_cached("UPDATE cases SET widened_at = ?1")?
+            .execute(params![to_i64(cursor)])?;
+        Ok(())
+    }
+
     fn latest_cursor(&mut self) -> Result<u64> {
         let n: Option<i64> = self
             .0
