@@ -544,6 +544,11 @@ fn scenario(postgres: Option<&TempCluster>) {
         "B's one case is Tim's, with the same id as on A: {list}"
     );
     assert_eq!(signal_facts(&b.case_json(&tim)), [TIM_FACTS]);
+    let text = b.case_text(&tim);
+    assert!(
+        text.contains(COORDINATOR),
+        "B's timeline names the coordinator who recorded on A:\n{text}"
+    );
     let refused = b.run(&["--json", "case", "show", &sanne], None, &[]);
     assert!(
         !refused.status.success() && !contains(&refused.stdout, "Sanne"),

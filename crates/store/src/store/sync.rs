@@ -30,6 +30,10 @@ struct JoinPack {
     school_key: String,
     profile: SchoolProfile,
     recovery_public: Option<String>,
+    /// The school's users as the coordinator's device knows them: the first coordinator has no
+    /// `user_added` in the school log (set-up made her), so her name comes this way.
+    #[serde(default)]
+    users: Vec<meldcode_engine::people::User>,
 }
 
 fn crypto_box_rng() -> crypto_box::aead::OsRng {
@@ -230,6 +234,7 @@ impl Store {
                 school_key: data_encoding::HEXLOWER.encode(enrollment.school_key.0.as_slice()),
                 profile: self.profile.clone(),
                 recovery_public,
+                users: self.users()?,
             })
             .map_err(|_| StoreError::Invalid {
                 message: "Koppelcode kon niet worden gemaakt.".into(),
@@ -362,6 +367,11 @@ impl Store {
             pack.profile.policy(),
         )?;
         config::set(&conn, "last_sync", &Utc::now().to_rfc3339())?;
+        for known in &pack.users {
+            if super::user_rows::query_user(&conn, known.id)?.is_none() {
+                super::user_rows::insert_user(&conn, known)?;
+            }
+        }
         let user = super::user_rows::load_user(&conn, user_id)?.ok_or(StoreError::Invalid {
             message: "De school heeft de gebruiker van deze code (nog) niet gedeeld. Vraag de intern begeleider om te synchroniseren en een nieuwe code.".into(),
         })?;
