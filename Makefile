@@ -9,7 +9,7 @@ export CARGO_TARGET_DIR
 UI_STAMP := ui/node_modules/.meldcode-installed
 E2E_STAMP := tests/node_modules/.meldcode-installed
 
-.PHONY: setup run test lint unit purity ui-deps ui-build ui-test app-build app-test bundle install-test bench demo
+.PHONY: setup run test lint unit purity ui-deps ui-build ui-test app-build app-test bundle install-test bench demo fuzz
 
 setup:
 	@bash scripts/setup.sh
@@ -88,4 +88,13 @@ install-test: $(E2E_STAMP)
 # and start-up against an empty Tauri app (bench/empty-app), both release builds.
 bench: setup ui-build
 	bash scripts/with-keyring.sh cargo bench -p meldcode-store --bench store
+	cargo bench -p meldcode-server --bench server
 	bash scripts/bench-app.sh
+
+# A million generated and mutated requests against the server's decoders and handlers, in
+# process (crates/server/tests/fuzz.rs): no panic, every refusal `{code, message}`, nothing
+# stored changed by a refused request. The debug profile the other tests use; `cargo test`
+# runs the same tests with 2000 cases.
+FUZZ_CASES ?= 1000000
+fuzz:
+	MELDCODE_FUZZ_CASES=$(FUZZ_CASES) cargo test --locked -p meldcode-server --test fuzz -- --nocapture

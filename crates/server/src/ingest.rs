@@ -62,7 +62,11 @@ fn upload_in(
             return Ok(Err(refusal.error));
         }
     };
-    let keys: BTreeMap<CaseId, &Vec<u8>> = upload.case_keys.iter().map(|k| (k.case_id, &k.wrapped)).collect();
+    let keys: BTreeMap<CaseId, &Vec<u8>> = upload
+        .case_keys
+        .iter()
+        .map(|k| (k.case_id, &k.wrapped))
+        .collect();
     let mut cursor = None;
     let mut directory = None;
     let mut roles_changed = false;
@@ -75,7 +79,9 @@ fn upload_in(
             .map_err(|_| crate::storage::StorageError("sealed event does not serialise".into()))?;
         let at = tx.insert_event(sender, h.seq, h.case_id, &event.hash, &sealed)?;
         cursor = Some(at);
-        let entry = touched.entry(h.case_id).or_insert_with(|| (Audience::default(), at));
+        let entry = touched
+            .entry(h.case_id)
+            .or_insert_with(|| (Audience::default(), at));
         join(&mut entry.0, &h.audience);
         entry.1 = at;
         if let (true, Some(change)) = (h.case_id == SCHOOL_LOG, &h.directory) {
@@ -83,7 +89,10 @@ fn upload_in(
                 Some(d) => d,
                 None => directory.insert(tx.directory()?),
             };
-            if dir.apply(h.author, change) {
+            // The author must be one of the sending device's own users: a device cannot name
+            // the coordinator as author to give anyone a role.
+            let on_device = dir.users_on(sender).iter().any(|a| a.user_id == h.author);
+            if on_device && dir.apply(h.author, change) {
                 match change {
                     DirectoryChange::Role { user, role } => {
                         tx.set_role(*user, *role)?;

@@ -28,7 +28,7 @@ fn pull_in(
     limit: u64,
 ) -> crate::storage::Result<PullPage> {
     let users = tx.directory()?.users_on(device);
-    let mut page = tx.events_after(after, limit + 1)?;
+    let mut page = tx.events_after(after, limit.saturating_add(1))?;
     let more = page.len() as u64 > limit;
     page.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let upto = page.last().map_or(after, |e| e.cursor);

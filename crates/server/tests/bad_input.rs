@@ -186,3 +186,62 @@ fn wrong_enrollment_codes_are_rate_limited() {
     // Even the right code waits now: guessing does not get faster by mixing in a good one.
     assert_eq!(code_of(attempt(&good)), ErrorCode::RateLimited);
 }
+
+#[test]
+fn a_device_cannot_change_roles_in_the_name_of_a_user_it_does_not_have() {
+    use meldcode_sync::api::NewCode;
+    use meldcode_sync::enroll::{verifier, EnrollmentCode, RANDOM_LEN};
+    use meldcode_sync::receive::DirectoryChange;
+    let server = InProcess::start(None);
+    let teacher = UserId::from_u128(2);
+    let a = RawDevice::enroll(
+        &server,
+        &server.first_code(),
+        device(1),
+        vec![
+            coordinator(),
+            Actor {
+                user_id: teacher,
+                role: Role::Teacher,
+            },
+        ],
+    );
+    let code = EnrollmentCode::new(
+        zeroize::Zeroizing::new([5; RANDOM_LEN]),
+        &server.fingerprint,
+    );
+    a.transport
+        .new_code(&NewCode {
+            lookup: code.lookup(),
+            verifier: verifier(&code.proof()),
+            deposit: vec![1],
+            users: vec![teacher],
+            coordinator: false,
+        })
+        .expect("code");
+    let tablet = RawDevice::enroll(&server, &code, device(2), vec![]);
+    // The teacher's tablet names the coordinator as author of "make the teacher coordinator".
+    let (_, chain) = chain_of(1, 2);
+    let mut forged = chain[0].clone();
+    forged.header.case_id = meldcode_engine::school_log::SCHOOL_LOG;
+    forged.header.author = coordinator().user_id;
+    forged.header.directory = Some(DirectoryChange::Role {
+        user: teacher,
+        role: Role::Coordinator,
+    });
+    forged.hash = meldcode_sync::chain::link(
+        &forged.prev,
+        &forged.header.canonical(),
+        &forged.payload_digest,
+    );
+    tablet
+        .transport
+        .upload(&upload(&[forged]))
+        .expect("stored as the tablet's own event");
+    let directory = server
+        .state
+        .storage
+        .read(|tx| tx.directory())
+        .expect("directory");
+    assert_eq!(directory.roles.get(&teacher), Some(&Role::Teacher));
+}

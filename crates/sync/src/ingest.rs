@@ -87,7 +87,7 @@ pub fn plan_upload(
         }
         if append_from == batch.len() {
             append_from = i;
-            if seq != tip.seq + 1 {
+            if Some(seq) != tip.seq.checked_add(1) {
                 return Err(SyncError::new(
                     ErrorCode::Gap,
                     format!(
@@ -173,7 +173,8 @@ fn check_shape(sender: DeviceId, batch: &[SealedEvent]) -> Result<()> {
             return Err(SyncError::new(ErrorCode::Malformed, "header out of bounds"));
         }
         if let Some(before) = i.checked_sub(1).and_then(|j| batch.get(j)) {
-            if h.seq != before.header.seq + 1 {
+            // Checked: a device may send any number, also the largest.
+            if Some(h.seq) != before.header.seq.checked_add(1) {
                 return Err(SyncError::new(
                     ErrorCode::Gap,
                     "an upload's events are consecutive",
@@ -313,6 +314,33 @@ mod tests {
             &unlinked.payload_digest,
         );
         assert_eq!(code(plan(tip, &map, &[unlinked])), ErrorCode::BrokenHash);
+    }
+
+    #[test]
+    fn a_seq_at_the_largest_number_is_a_gap_not_an_overflow() {
+        let (_, chain) = chain_of(2, 1);
+        let mut last = chain[0].clone();
+        last.header.seq = u64::MAX;
+        last.hash = crate::chain::link(&last.prev, &last.header.canonical(), &last.payload_digest);
+        let mut next = chain[1].clone();
+        next.prev = last.hash;
+        next.hash = crate::chain::link(&next.prev, &next.header.canonical(), &next.payload_digest);
+        assert_eq!(
+            code(plan(
+                ChainTip::EMPTY,
+                &BTreeMap::new(),
+                &[last.clone(), next]
+            )),
+            ErrorCode::Gap
+        );
+        let tip = ChainTip {
+            seq: u64::MAX,
+            hash: last.hash,
+        };
+        assert_eq!(
+            code(plan(tip, &BTreeMap::new(), &chain[1..])),
+            ErrorCode::Fork
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::error::{ApiError, ApiResult};
 use super::AppState;
 use crate::storage::Storage;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -171,8 +171,14 @@ fn default_limit() -> u64 {
 pub async fn pull(
     State(state): State<AppState>,
     Device(device): Device,
-    Query(q): Query<PullQuery>,
+    query: Result<Query<PullQuery>, QueryRejection>,
 ) -> ApiResult<Json<PullPage>> {
+    let Query(q) = query.map_err(|rejection| {
+        SyncError::new(
+            ErrorCode::Malformed,
+            format!("the query is not valid: {}", rejection.body_text()),
+        )
+    })?;
     blocking(&state, move |s| {
         crate::pull::pull(s, device.device_id, q.after, q.limit)
     })
