@@ -8,3 +8,13 @@ pub mod ingest;
 pub mod pull;
 pub mod storage;
 pub mod tls;
+
+/// Milliseconds since the Unix epoch: the server's one clock.
+pub fn now_ms() -> u64 {
+    u64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis()),
+    )
+    .unwrap_or(u64::MAX)
+}

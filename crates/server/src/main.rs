@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand};
 use meldcode_engine::DeviceId;
 use meldcode_server::http::{self, AppState};
 use meldcode_server::storage::Storage;
-use meldcode_server::{enrollment, tls};
+use meldcode_server::{enrollment, now_ms, tls};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -118,15 +118,6 @@ fn run(cli: Cli) -> Fallible {
             Ok(())
         }
     }
-}
-
-fn now_ms() -> u64 {
-    u64::try_from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis()),
-    )
-    .unwrap_or(u64::MAX)
 }
 
 fn init(cli: &Cli, names: &[String]) -> Fallible {

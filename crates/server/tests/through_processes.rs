@@ -11,12 +11,15 @@
 
 #[path = "support/postgres_cluster.rs"]
 mod postgres_cluster;
+#[path = "support/server_process.rs"]
+mod server_process;
 
 use postgres_cluster::TempCluster;
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
+use server_process::ServerData;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 const COORDINATOR: &str = "Anouk Jansen";
 const COORDINATOR_PIN: &str = "482913";
@@ -84,116 +87,19 @@ fn describe(what: &str, out: &Output) -> String {
     )
 }
 
-/// The server's folder and database, for its own commands.
-struct ServerConfig {
-    data: PathBuf,
-    database_url: Option<String>,
-    /// Where `serve` writes its log (stderr), checked for names at the end.
-    log: PathBuf,
-}
-
-impl ServerConfig {
-    fn command(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_meldcode-server"));
-        cmd.arg("--data").arg(&self.data);
-        if let Some(url) = &self.database_url {
-            cmd.arg("--database-url").arg(url);
-        }
-        // Only what this test says: no database or folder from the environment.
-        cmd.env_remove("DATABASE_URL")
-            .env_remove("MELDCODE_SERVER_DATA")
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    /// Runs `meldcode-server ARGS` to the end; panics unless it succeeds.
-    fn run(&self, args: &[&str]) -> String {
-        let out = self
-            .command()
-            .args(args)
-            .output()
-            .expect("runs meldcode-server");
-        assert!(
-            out.status.success(),
-            "{}",
-            describe(&format!("meldcode-server {args:?} failed"), &out)
-        );
-        String::from_utf8(out.stdout).expect("meldcode-server writes UTF-8")
-    }
-
-    /// `init`: the first enrollment code, the last line of stdout.
-    fn init(&self) -> String {
-        let stdout = self.run(&["init"]);
-        stdout
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .expect("init prints the first enrollment code on its last line")
-            .trim()
-            .to_owned()
-    }
-
-    /// `serve --listen 127.0.0.1:0`, until the guard is dropped.
-    fn serve(&self) -> Server {
-        let log = std::fs::File::create(&self.log).expect("creates the server's log file");
-        let mut child = self
-            .command()
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .expect("starts meldcode-server serve");
-        let mut stdout = BufReader::new(child.stdout.take().expect("the server's stdout is piped"));
-        // The guard first, so a failure below still kills the server.
-        let mut server = Server {
-            child,
-            _stdout: None,
-            address: String::new(),
-        };
-        let mut line = String::new();
-        loop {
-            line.clear();
-            let read = stdout
-                .read_line(&mut line)
-                .expect("reads the server's stdout");
-            if read == 0 {
-                let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-                panic!("meldcode-server serve ended before it listened; its log:\n{log}");
-            }
-            if let Some(address) = line.trim().strip_prefix("listening on ") {
-                server.address = address.to_owned();
-                break;
-            }
-        }
-        // Kept open: a server writing to a closed pipe would fail.
-        server._stdout = Some(stdout);
-        server
-    }
-}
-
-/// A running `meldcode-server serve`, killed when dropped.
-struct Server {
-    child: Child,
-    _stdout: Option<BufReader<ChildStdout>>,
-    address: String,
-}
-
-impl Server {
-    fn url(&self) -> String {
-        format!("https://{}", self.address)
-    }
-
-    /// Kills it (as a crash would: SQLite's WAL stays behind) and waits for it.
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop();
-    }
+/// Runs `meldcode-server ARGS` to the end; panics unless it succeeds.
+fn run(server: &ServerData, args: &[&str]) -> String {
+    let out = server
+        .command()
+        .args(args)
+        .output()
+        .expect("runs meldcode-server");
+    assert!(
+        out.status.success(),
+        "{}",
+        describe(&format!("meldcode-server {args:?} failed"), &out)
+    );
+    String::from_utf8(out.stdout).expect("meldcode-server writes UTF-8")
 }
 
 /// A device: a data folder and the user acting on it.
@@ -352,9 +258,8 @@ fn applied_case(applied: &Value) -> String {
 }
 
 /// `meldcode-server device list`: (id, coordinator?, the whole line) per device.
-fn devices(server: &ServerConfig) -> Vec<(String, bool, String)> {
-    server
-        .run(&["device", "list"])
+fn devices(server: &ServerData) -> Vec<(String, bool, String)> {
+    run(server, &["device", "list"])
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
@@ -418,12 +323,12 @@ fn scenario(postgres: Option<&TempCluster>) {
     require_keyring();
     let cli = cli_binary();
     let tmp = tempfile::tempdir().expect("creates a temporary folder");
-    let config = ServerConfig {
-        data: tmp.path().join("server"),
-        database_url: postgres.map(TempCluster::url),
-        log: tmp.path().join("server.log"),
-    };
-    let first_code = config.init();
+    let config = ServerData::new(
+        &tmp.path().join("server"),
+        postgres.map(TempCluster::url).as_deref(),
+        &tmp.path().join("server.log"),
+    );
+    let first_code = config.init().first_code;
     let mut server = config.serve();
     let url = server.url();
     let a = Device {
@@ -592,7 +497,7 @@ fn scenario(postgres: Option<&TempCluster>) {
     );
 
     // 6. Revoked, B is refused; A goes on.
-    let revoked = config.run(&["device", "revoke", &b_id]);
+    let revoked = run(&config, &["device", "revoke", &b_id]);
     assert!(revoked.contains(&b_id), "{revoked}");
     let line = devices(&config)
         .into_iter()
@@ -613,12 +518,12 @@ fn scenario(postgres: Option<&TempCluster>) {
         heads.contains(&a_id) && heads.contains(&b_id),
         "A still knows both heads after B's revocation: {status}"
     );
-    let counts = config.run(&["status"]);
+    let counts = run(&config, &["status"]);
     assert!(counts.contains("(1 revoked)"), "{counts}");
 
     // 7. Nothing readable on the server: its folder (database, WAL, certificate, key), the
     // PostgreSQL dump, its log.
-    server.stop();
+    server.kill();
     let files = files_under(&config.data);
     for (path, bytes) in &files {
         assert_nothing_readable(&path.display().to_string(), bytes);

@@ -9,14 +9,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use meldcode_sync::{version, ErrorCode, Hash, SyncError};
 
-pub fn now_ms() -> u64 {
-    u64::try_from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis()),
-    )
-    .unwrap_or(u64::MAX)
-}
+pub use crate::now_ms;
 
 pub fn protocol(parts: &Parts) -> Result<(), ApiError> {
     let v = parts

@@ -11,15 +11,7 @@ use meldcode_sync::api::Enroll;
 use meldcode_sync::enroll::EnrollmentCode;
 use meldcode_sync::Hash;
 
-pub fn now_ms() -> u64 {
-    u64::try_from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("clock after 1970")
-            .as_millis(),
-    )
-    .expect("ms fit")
-}
+pub use meldcode_server::now_ms;
 
 pub struct InProcess {
     pub url: String,

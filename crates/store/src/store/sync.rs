@@ -213,13 +213,9 @@ impl Store {
         let target =
             super::user_rows::load_user(&self.conn, user)?.ok_or(StoreError::UnknownUser)?;
         let enrollment = self.enrollment()?;
+        let transport = enrollment.transport()?;
         // The new device learns its user from the school log: the server must have it first.
-        round::push(
-            &mut self.conn,
-            self.device_id,
-            &enrollment,
-            &enrollment.transport()?,
-        )?;
+        round::push(&mut self.conn, self.device_id, &enrollment, &transport)?;
         let mut random = Zeroizing::new([0u8; RANDOM_LEN]);
         random.copy_from_slice(&crypto::random_bytes::<RANDOM_LEN>()?);
         let code = EnrollmentCode::new(random, &enrollment.fingerprint);
@@ -243,7 +239,7 @@ impl Store {
         let deposit = code
             .deposit(&pack, crypto::random_bytes::<24>()?)
             .map_err(StoreError::Server)?;
-        let issued = enrollment.transport()?.new_code(&NewCode {
+        let issued = transport.new_code(&NewCode {
             lookup: code.lookup(),
             verifier: verifier(&code.proof()),
             deposit,

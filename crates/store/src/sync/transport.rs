@@ -216,43 +216,41 @@ impl Transport {
         ))
     }
 
+    /// A request to `path` with the protocol's header, sent.
+    fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        build: impl FnOnce(reqwest::blocking::RequestBuilder) -> reqwest::blocking::RequestBuilder,
+    ) -> Result<reqwest::blocking::Response> {
+        let request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header(version::HEADER, version::PROTOCOL.to_string());
+        build(request).send().map_err(|e| unreachable(&e))
+    }
+
     fn post<T: Serialize, R: DeserializeOwned>(&self, path: &str, body: &T) -> Result<R> {
         let body = serde_json::to_vec(body).map_err(|_| StoreError::Invalid {
             message: "Verzoek kon niet worden gemaakt.".into(),
         })?;
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header(version::HEADER, version::PROTOCOL.to_string())
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .map_err(|e| unreachable(&e))?;
-        Self::answer(response)
+        Self::answer(self.post_bytes(path, body)?)
+    }
+
+    fn post_bytes(&self, path: &str, body: Vec<u8>) -> Result<reqwest::blocking::Response> {
+        self.send(reqwest::Method::POST, path, |r| {
+            r.header("content-type", "application/json").body(body)
+        })
     }
 
     fn get<R: DeserializeOwned>(&self, path: &str) -> Result<R> {
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header(version::HEADER, version::PROTOCOL.to_string())
-            .send()
-            .map_err(|e| unreachable(&e))?;
-        Self::answer(response)
+        Self::answer(self.send(reqwest::Method::GET, path, |r| r)?)
     }
 
     /// Any bytes to any path, answered as JSON: for tests of what the server refuses.
     #[doc(hidden)]
     pub fn post_raw(&self, path: &str, body: Vec<u8>) -> Result<serde_json::Value> {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header(version::HEADER, version::PROTOCOL.to_string())
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .map_err(|e| unreachable(&e))?;
-        Self::answer(response)
+        Self::answer(self.post_bytes(path, body)?)
     }
 
     pub fn enroll(&self, req: &Enroll) -> Result<Enrolled> {
@@ -278,13 +276,7 @@ impl Transport {
     /// Waits on the server's stream until its cursor passes `cursor` (true) or `wait` is over
     /// (false). No polling: the server writes when something arrives.
     pub fn wait_for_news(&self, cursor: u64, wait: Duration) -> Result<bool> {
-        let response = self
-            .http
-            .get(format!("{}/v1/stream", self.base))
-            .header(version::HEADER, version::PROTOCOL.to_string())
-            .timeout(wait)
-            .send()
-            .map_err(|e| unreachable(&e))?;
+        let response = self.send(reqwest::Method::GET, "/v1/stream", |r| r.timeout(wait))?;
         if !response.status().is_success() {
             return Self::answer::<()>(response).map(|()| false);
         }
