@@ -25,6 +25,13 @@ const COMMANDS: &[&str] = &[
     "school_log",
     "save_settings",
     "open_contact",
+    "sync_status",
+    "sync_now",
+    "enroll_device",
+    "join_school",
+    "new_enrollment_code",
+    "devices",
+    "revoke_device",
 ];
 
 fn main() {

@@ -2,13 +2,15 @@
 //! off the main thread (`async`), because unlocking spends ~0.1 s in Argon2 and a save waits for
 //! the disk.
 
+use crate::background_sync::{self, BackgroundSync};
 use crate::contacts::{open_failed, url_for, Channel};
 use crate::shell::Shell;
 use meldcode_engine::catalogue::SignalCatalogue;
 use meldcode_engine::people::User;
 use meldcode_engine::profile::SchoolProfile;
-use meldcode_engine::{CaseId, Command, Role, UserId};
+use meldcode_engine::{CaseId, Command, DeviceId, Role, UserId};
 use meldcode_store::projection::CaseListItem;
+use meldcode_store::sync::{DeviceView, EnrollmentCodeView, SyncStatus};
 use meldcode_store::{
     provisioning, CaptureRequest, CaptureResult, CaseView, DeviceSettings, ErrorBody,
     FirstRunProfile, KdfParams, LockScreen, Proof, SchoolLog, Session, Setup, Store,
@@ -72,6 +74,7 @@ pub fn set_up(
 pub fn unlock(
     app: AppHandle,
     shell: State<'_, Shell>,
+    sync: State<'_, BackgroundSync>,
     user_id: UserId,
     pin: Secret,
 ) -> Reply<Session> {
@@ -79,6 +82,8 @@ pub fn unlock(
     let session = store.session();
     let check = store.background_check();
     shell.open(store);
+    // What arrived while locked is taken in now.
+    sync.kick();
     match check {
         Ok(check) => crate::integrity::check_in_background(app, check),
         Err(e) => eprintln!("Meldcode: no full check after unlock ({})", e.code()),
@@ -119,8 +124,14 @@ pub fn profile(shell: State<'_, Shell>) -> Reply<SchoolProfile> {
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn capture(shell: State<'_, Shell>, request: CaptureRequest) -> Reply<CaptureResult> {
-    shell.with_store(|s| Ok(s.capture(&request)?))
+pub fn capture(
+    shell: State<'_, Shell>,
+    sync: State<'_, BackgroundSync>,
+    request: CaptureRequest,
+) -> Reply<CaptureResult> {
+    let saved = shell.with_store(|s| Ok(s.capture(&request)?))?;
+    sync.kick();
+    Ok(saved)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
@@ -130,11 +141,15 @@ pub fn case_view(shell: State<'_, Shell>, case_id: CaseId) -> Reply<CaseView> {
 
 /// One guided form's command; the engine decides, and the case is returned as it now stands.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn record(shell: State<'_, Shell>, case_id: CaseId, command: Command) -> Reply<CaseView> {
-    shell.with_store(|s| {
-        s.record(case_id, &command)?;
-        Ok(s.case_view(case_id)?)
-    })
+pub fn record(
+    shell: State<'_, Shell>,
+    sync: State<'_, BackgroundSync>,
+    case_id: CaseId,
+    command: Command,
+) -> Reply<CaseView> {
+    shell.with_store(|s| Ok(s.record(case_id, &command)?))?;
+    sync.kick();
+    shell.with_store(|s| Ok(s.case_view(case_id)?))
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
@@ -146,27 +161,41 @@ pub fn users(shell: State<'_, Shell>) -> Reply<Vec<User>> {
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn add_user(
     shell: State<'_, Shell>,
+    sync: State<'_, BackgroundSync>,
     acting_pin: Secret,
     full_name: String,
     role: Role,
     pin: Secret,
 ) -> Reply<User> {
-    shell.with_store(|s| Ok(s.add_user(Proof::Pin(&acting_pin), &full_name, role, &pin)?))
+    let user =
+        shell.with_store(|s| Ok(s.add_user(Proof::Pin(&acting_pin), &full_name, role, &pin)?))?;
+    sync.kick();
+    Ok(user)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn remove_user(shell: State<'_, Shell>, acting_pin: Secret, user_id: UserId) -> Reply<()> {
-    shell.with_store(|s| Ok(s.remove_user(Proof::Pin(&acting_pin), user_id)?))
+pub fn remove_user(
+    shell: State<'_, Shell>,
+    sync: State<'_, BackgroundSync>,
+    acting_pin: Secret,
+    user_id: UserId,
+) -> Reply<()> {
+    shell.with_store(|s| Ok(s.remove_user(Proof::Pin(&acting_pin), user_id)?))?;
+    sync.kick();
+    Ok(())
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn reset_pin(
     shell: State<'_, Shell>,
+    sync: State<'_, BackgroundSync>,
     acting_pin: Secret,
     user_id: UserId,
     pin: Secret,
 ) -> Reply<()> {
-    shell.with_store(|s| Ok(s.reset_pin(Proof::Pin(&acting_pin), user_id, &pin)?))
+    shell.with_store(|s| Ok(s.reset_pin(Proof::Pin(&acting_pin), user_id, &pin)?))?;
+    sync.kick();
+    Ok(())
 }
 
 /// Also after unlocking with a PIN the coordinator set: the session then says so no more.
@@ -181,11 +210,14 @@ pub fn change_pin(shell: State<'_, Shell>, current_pin: Secret, new_pin: Secret)
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn change_role(
     shell: State<'_, Shell>,
+    sync: State<'_, BackgroundSync>,
     acting_pin: Secret,
     user_id: UserId,
     role: Role,
 ) -> Reply<()> {
-    shell.with_store(|s| Ok(s.change_role(Proof::Pin(&acting_pin), user_id, role)?))
+    shell.with_store(|s| Ok(s.change_role(Proof::Pin(&acting_pin), user_id, role)?))?;
+    sync.kick();
+    Ok(())
 }
 
 /// Who administered which account, for the director and the board.
@@ -236,4 +268,70 @@ pub fn open_contact(
     app.opener()
         .open_url(url, None::<&str>)
         .map_err(|_| open_failed(&contact, channel))
+}
+
+/// The status line; also while locked (from the spool, which needs no PIN).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn sync_status(shell: State<'_, Shell>) -> SyncStatus {
+    background_sync::status(&shell)
+}
+
+/// *Nu synchroniseren*: one round now, on this command's thread; the dossier is not held
+/// while it talks to the server.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn sync_now(app: AppHandle) -> Reply<SyncStatus> {
+    background_sync::run_round(&app)
+}
+
+/// A coordinator links this device, with its dossier, to the school's server.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn enroll_device(
+    shell: State<'_, Shell>,
+    sync: State<'_, BackgroundSync>,
+    server: String,
+    code: Secret,
+) -> Reply<SyncStatus> {
+    shell.with_store(|s| Ok(s.enroll(&server, &code)?))?;
+    sync.enrolled();
+    Ok(background_sync::status(&shell))
+}
+
+/// A new device joins the school with a code made for one user, who chooses a PIN here.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn join_school(
+    shell: State<'_, Shell>,
+    sync: State<'_, BackgroundSync>,
+    server: String,
+    code: Secret,
+    pin: Secret,
+) -> Reply<Session> {
+    let store = Store::join(&shell.dir, &server, &code, &pin, KdfParams::DEFAULT)?;
+    let session = store.session();
+    shell.open(store);
+    sync.enrolled();
+    Ok(session)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn new_enrollment_code(shell: State<'_, Shell>, user_id: UserId) -> Reply<EnrollmentCodeView> {
+    shell.with_store(|s| Ok(s.enrollment_code_view(user_id)?))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn devices(shell: State<'_, Shell>) -> Reply<Vec<DeviceView>> {
+    shell.with_store(|s| Ok(s.devices()?))
+}
+
+/// Revokes a lost or stolen device with the coordinator's own PIN; it wipes itself at its next
+/// contact.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn revoke_device(
+    shell: State<'_, Shell>,
+    acting_pin: Secret,
+    device_id: DeviceId,
+) -> Reply<Vec<DeviceView>> {
+    shell.with_store(|s| {
+        s.revoke_device(&acting_pin, device_id)?;
+        Ok(s.devices()?)
+    })
 }

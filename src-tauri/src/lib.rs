@@ -1,6 +1,7 @@
 //! Meldcode's Tauri shell: the store behind a lock, and thin commands over it.
 
 mod away;
+mod background_sync;
 mod commands;
 mod contacts;
 mod idle_clock;
@@ -25,7 +26,11 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
-            app.manage(Shell::new(data_dir(app)?));
+            let dir = data_dir(app)?;
+            let enrolled = meldcode_store::sync::spool::spool_path(&dir).exists();
+            app.manage(Shell::new(dir));
+            app.manage(background_sync::BackgroundSync::new(enrolled));
+            background_sync::start(app.handle().clone());
             away::watch(app.handle().clone());
             away::watch_suspend(app.handle().clone());
             Ok(())
@@ -56,6 +61,13 @@ pub fn run() {
             commands::school_log,
             commands::save_settings,
             commands::open_contact,
+            commands::sync_status,
+            commands::sync_now,
+            commands::enroll_device,
+            commands::join_school,
+            commands::new_enrollment_code,
+            commands::devices,
+            commands::revoke_device,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -19,7 +19,7 @@ pub struct Shell {
     settings: Mutex<DeviceSettings>,
 }
 
-fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic in another command must not lock the teacher out of the app for good.
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -60,9 +60,30 @@ impl Shell {
         *guard(&self.store) = Some(store);
     }
 
-    /// Drops the store, which zeroises its key and closes the database.
+    /// Drops the store, which zeroises its key and closes the database. What was recorded is
+    /// handed to the sync spool first, so that it goes out while the app is locked.
     pub fn lock(&self) -> bool {
-        guard(&self.store).take().is_some()
+        let Some(mut store) = guard(&self.store).take() else {
+            return false;
+        };
+        if let Err(e) = store.hand_over() {
+            eprintln!(
+                "Meldcode: hand-over to the sync spool at lock failed ({})",
+                e.code()
+            );
+        }
+        true
+    }
+
+    /// Drops the store without handing anything over (the device is being wiped).
+    pub fn drop_store(&self) {
+        guard(&self.store).take();
+    }
+
+    /// Runs `f` on the store if it is unlocked, without counting as activity: background work
+    /// must not keep a session open.
+    pub fn with_open_store<T>(&self, f: impl FnOnce(&mut Store) -> T) -> Option<T> {
+        guard(&self.store).as_mut().map(f)
     }
 
     /// Runs `f` on the unlocked store, counting the call as activity.

@@ -2,7 +2,7 @@
 
 use crate::storage::{CodeRecord, DeviceRecord, Storage};
 use meldcode_engine::{DeviceId, UserId};
-use meldcode_sync::api::{Enroll, Enrolled, NewCode};
+use meldcode_sync::api::{DeviceInfo, Enroll, Enrolled, NewCode};
 use meldcode_sync::enroll::{verifier, EnrollmentCode, CODE_TTL_MS, RANDOM_LEN};
 use meldcode_sync::{ErrorCode, Hash, SyncError};
 use zeroize::Zeroizing;
@@ -168,6 +168,59 @@ pub fn enroll(
             users,
         }))
     })?
+}
+
+fn coordinator_only(by: &DeviceRecord, what: &str) -> Result<(), SyncError> {
+    if by.coordinator {
+        Ok(())
+    } else {
+        Err(SyncError::new(
+            ErrorCode::NotAllowed,
+            format!("only a coordinator's device {what}"),
+        ))
+    }
+}
+
+/// The school's devices with their users, for a coordinator's *Apparaten* screen.
+pub fn devices(storage: &Storage, by: &DeviceRecord) -> Result<Vec<DeviceInfo>, SyncError> {
+    coordinator_only(by, "lists the devices")?;
+    let (devices, directory) = storage.read(|tx| Ok((tx.devices()?, tx.directory()?)))?;
+    Ok(devices
+        .into_iter()
+        .map(|d| DeviceInfo {
+            device_id: d.device_id,
+            coordinator: d.coordinator,
+            enrolled_at_ms: d.enrolled_at,
+            last_seen_ms: d.last_seen,
+            revoked_at_ms: d.revoked_at,
+            users: directory
+                .assigned
+                .get(&d.device_id)
+                .map(|u| u.iter().copied().collect())
+                .unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// A coordinator's device revokes another (never itself: that would lock the school out of
+/// its own administration by one mistaken tap).
+pub fn revoke_by(
+    storage: &Storage,
+    by: &DeviceRecord,
+    device: DeviceId,
+    now: u64,
+) -> Result<bool, SyncError> {
+    coordinator_only(by, "revokes a device")?;
+    if device == by.device_id {
+        return Err(SyncError::new(
+            ErrorCode::NotAllowed,
+            "a device cannot revoke itself",
+        ));
+    }
+    if storage.read(|tx| tx.device(device))?.is_none() {
+        return Err(SyncError::new(ErrorCode::UnknownDevice, "no such device"));
+    }
+    revoke(storage, device, now)
 }
 
 /// Refuses the device from now on; `false` when it was unknown or revoked already.

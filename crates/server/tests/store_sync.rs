@@ -13,6 +13,8 @@ use meldcode_engine::testkit::{
     signal_own,
 };
 use meldcode_engine::{CaseId, Command, Role};
+use meldcode_store::sync::spool::Spool;
+use meldcode_store::sync::SyncLine;
 use meldcode_store::{KdfParams, Proof, Store, StoreError};
 use std::path::Path;
 
@@ -177,4 +179,145 @@ fn decisions_made_apart_show_one_conflict_on_every_device_until_the_lead_resolve
     assert!(!kinds(&c, case).contains(&"resolve_conflict".to_owned()));
     assert!(!kinds(&a, case).contains(&"resolve_conflict".to_owned()));
     assert!(c.verify().is_ok() && a.verify().is_ok());
+}
+
+fn open_case(store: &mut Store) -> CaseId {
+    let case = Store::new_case_id();
+    store
+        .record_all(
+            case,
+            &[
+                Command::OpenCase {
+                    pupil: pupil(),
+                    parents: vec![parent()],
+                },
+                signal_own(),
+            ],
+        )
+        .expect("recorded");
+    case
+}
+
+#[test]
+fn records_made_without_the_server_wait_and_go_out_when_it_is_back() {
+    keyring_session();
+    let mut server = InProcess::start(None);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut a = first_device(&server, &tmp.path().join("a"));
+    let (mut c, _) = joined(
+        &server,
+        &mut a,
+        &tmp.path().join("c"),
+        "Carla Smit",
+        Role::Coordinator,
+    );
+    server.go_offline();
+    let case = open_case(&mut a);
+    assert!(matches!(
+        a.sync(),
+        Err(StoreError::ServerUnreachable { .. })
+    ));
+    let status = a.sync_status().expect("status");
+    assert!(
+        matches!(status.line, SyncLine::Offline { waiting: 2, .. }),
+        "{:?}",
+        status.line
+    );
+    assert!(status.offline_since.is_some());
+    assert_eq!(a.case_view(case).expect("saved").events.len(), 2);
+
+    server.come_back();
+    let report = a.sync().expect("back");
+    assert_eq!(report.sent, 2);
+    let status = a.sync_status().expect("status");
+    assert!(
+        matches!(status.line, SyncLine::Current { .. }),
+        "{:?}",
+        status.line
+    );
+    assert_eq!((status.waiting, status.offline_since), (0, None));
+    c.sync().expect("C syncs");
+    assert_eq!(c.case_view(case).expect("on C").events.len(), 2);
+}
+
+#[test]
+fn a_locked_device_sends_and_receives_through_its_spool_and_takes_in_at_unlock() {
+    keyring_session();
+    let server = InProcess::start(None);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let a_dir = tmp.path().join("a");
+    let mut a = first_device(&server, &a_dir);
+    let (mut c, _) = joined(
+        &server,
+        &mut a,
+        &tmp.path().join("c"),
+        "Carla Smit",
+        Role::Coordinator,
+    );
+    let anouk = a.user().id;
+    let case = open_case(&mut a);
+    assert_eq!(a.hand_over().expect("handed over"), 2);
+    drop(a); // locked: no key of the dossier in memory from here
+
+    let mut spool = Spool::open_locked(&a_dir)
+        .expect("spool")
+        .expect("enrolled");
+    assert_eq!(spool.round().expect("round while locked").sent, 2);
+    c.sync().expect("C syncs");
+    c.record(case, &consultation_internal()).expect("C records");
+    c.sync().expect("C syncs");
+    assert_eq!(spool.round().expect("round while locked").received, 1);
+
+    let mut a = Store::unlock(&a_dir, anouk, PIN).expect("unlocked");
+    assert_eq!(a.case_view(case).expect("view").events.len(), 2);
+    assert_eq!(a.take_received().expect("taken in"), 1);
+    assert_eq!(a.case_view(case).expect("view").events.len(), 3);
+    assert_eq!(a.take_received().expect("nothing twice"), 0);
+    assert!(a.verify().is_ok());
+}
+
+#[test]
+fn a_revoked_device_hears_it_at_its_next_contact_and_wipes_itself() {
+    keyring_session();
+    let server = InProcess::start(None);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let b_dir = tmp.path().join("b");
+    let mut a = first_device(&server, &tmp.path().join("a"));
+    let (mut b, bea) = joined(&server, &mut a, &b_dir, "Bea Bakker", Role::Teacher);
+    let b_id = b.device_id();
+    open_case(&mut b);
+    b.sync().expect("B syncs");
+    assert!(matches!(b.devices(), Err(StoreError::NotAllowed { .. })));
+
+    let devices = a.devices().expect("listed");
+    assert_eq!(devices.len(), 2);
+    let on_b = devices.iter().find(|d| d.device_id == b_id).expect("B");
+    assert!(!on_b.this_device && on_b.last_seen.is_some() && on_b.revoked_at.is_none());
+    assert_eq!(on_b.users.len(), 1);
+    assert_eq!(on_b.users[0].user_id, bea);
+    assert_eq!(on_b.users[0].full_name.as_deref(), Some("Bea Bakker"));
+    assert!(devices.iter().any(|d| d.this_device && d.coordinator));
+
+    assert!(
+        a.revoke_device("000000", b_id).is_err(),
+        "the own PIN again"
+    );
+    assert!(a.revoke_device(PIN, a.device_id()).is_err(), "not itself");
+    a.revoke_device(PIN, b_id).expect("revoked");
+    let devices = a.devices().expect("listed");
+    assert!(devices
+        .iter()
+        .any(|d| d.device_id == b_id && d.revoked_at.is_some()));
+
+    assert!(
+        matches!(b.sync(), Err(StoreError::Server(e)) if e.code == meldcode_sync::ErrorCode::Revoked)
+    );
+    assert!(b.sync_status().expect("status").revoked);
+    drop(b);
+    Store::wipe(&b_dir).expect("wiped");
+    assert!(!b_dir.exists(), "nothing of Meldcode left in the folder");
+    assert!(!Store::exists(&b_dir));
+    assert!(Store::unlock(&b_dir, bea, OTHER_PIN).is_err());
+    // A goes on.
+    a.sync().expect("A syncs");
 }

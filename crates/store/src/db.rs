@@ -39,11 +39,19 @@ pub fn open(path: &Path, key: &Key, create: bool) -> Result<Connection> {
     if !create && !path.exists() {
         return Err(StoreError::NotInitialised);
     }
+    let mut conn = open_keyed(path, key)?;
+    MIGRATIONS.to_latest(&mut conn)?;
+    Ok(conn)
+}
+
+/// Opens (or creates) a SQLCipher file with a raw key and this store's durability settings; the
+/// caller brings its own schema.
+pub(crate) fn open_keyed(path: &Path, key: &Key) -> Result<Connection> {
     // CREATE also when opening an existing file: ATTACH (used by backups) inherits the flags.
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let mut conn = Connection::open_with_flags(path, flags)?;
+    let conn = Connection::open_with_flags(path, flags)?;
     // SQLCipher locks and wipes the memory it allocates (page cache, key material).
     conn.execute_batch("PRAGMA cipher_memory_security = ON;")?;
     conn.execute_batch(&keyed_statement("PRAGMA key = ", key, ";"))?;
@@ -61,7 +69,6 @@ pub fn open(path: &Path, key: &Key, create: bool) -> Result<Connection> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    MIGRATIONS.to_latest(&mut conn)?;
     Ok(conn)
 }
 

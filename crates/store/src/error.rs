@@ -239,7 +239,7 @@ impl From<keyring_core::Error> for StoreError {
 
 /// What crosses into the app and the CLI's `--json`.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,

@@ -13,6 +13,7 @@ use meldcode_engine::state::TimelineEntry;
 use meldcode_engine::summary::CaseSummary;
 use meldcode_engine::{Command, Violation};
 use meldcode_store::projection::CaseListItem;
+use meldcode_store::sync::{DeviceView, EnrollmentCodeView, SyncStatus};
 use meldcode_store::{
     CaptureRequest, CaptureResult, CaseView, ErrorBody, FirstRunProfile, LockScreen, SchoolLog,
     Session, Setup,
@@ -53,6 +54,9 @@ fn export_all(dir: &Path) {
     CaseView::export_all(&cfg).unwrap();
     Command::export_all(&cfg).unwrap();
     ErrorBody::export_all(&cfg).unwrap();
+    SyncStatus::export_all(&cfg).unwrap();
+    DeviceView::export_all(&cfg).unwrap();
+    EnrollmentCodeView::export_all(&cfg).unwrap();
 }
 
 fn read_tree(dir: &Path) -> BTreeMap<String, String> {

@@ -113,6 +113,37 @@ pub struct CodeIssued {
     pub expires_at_ms: u64,
 }
 
+/// `GET /v1/devices`, for a coordinator's device: every enrolled device of the school.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Devices {
+    pub devices: Vec<DeviceInfo>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub device_id: DeviceId,
+    pub coordinator: bool,
+    /// Milliseconds since the Unix epoch.
+    pub enrolled_at_ms: u64,
+    pub last_seen_ms: Option<u64>,
+    pub revoked_at_ms: Option<u64>,
+    /// The users who may work on it.
+    pub users: Vec<UserId>,
+}
+
+/// `POST /v1/devices/revoke`, from a coordinator's device: a lost or stolen device is refused
+/// from its next request on, and wipes itself when it hears so.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revoke {
+    pub device_id: DeviceId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revoked {
+    /// False when it was revoked already.
+    pub revoked: bool,
+}
+
 /// `GET /v1/health`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {

@@ -32,6 +32,7 @@ pub struct Decisive {
     pub device_seq: u64,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Conflict {
     /// `assessment_recorded` or `decision_recorded`.
@@ -41,6 +42,7 @@ pub struct Conflict {
     pub resolved: Option<Resolved>,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Resolved {
     pub id: EventId,

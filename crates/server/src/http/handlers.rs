@@ -12,7 +12,8 @@ use axum::http::request::Parts;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
 use meldcode_sync::api::{
-    CodeIssued, Enroll, Enrolled, Health, Hello, NewCode, PullPage, Upload, UploadReceipt, Welcome,
+    CodeIssued, Devices, Enroll, Enrolled, Health, Hello, NewCode, PullPage, Revoke, Revoked,
+    Upload, UploadReceipt, Welcome,
 };
 use meldcode_sync::ingest::check_device_tip;
 use meldcode_sync::{version, ErrorCode, SyncError};
@@ -199,6 +200,31 @@ pub async fn new_code(
     .await?;
     tracing::info!("enrollment code made");
     Ok(Json(CodeIssued { expires_at_ms }))
+}
+
+pub async fn devices(
+    State(state): State<AppState>,
+    Device(device): Device,
+) -> ApiResult<Json<Devices>> {
+    let devices = blocking(&state, move |s| crate::enrollment::devices(s, &device)).await?;
+    Ok(Json(Devices { devices }))
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    Device(device): Device,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<Revoked>> {
+    let request: Revoke = parse(body)?;
+    let now = now_ms();
+    let revoked = blocking(&state, move |s| {
+        crate::enrollment::revoke_by(s, &device, request.device_id, now)
+    })
+    .await?;
+    tracing::info!(revoked, "device revoked by a coordinator's device");
+    // Every open stream checks its device again now, so the revoked one hears at once.
+    state.latest.send_modify(|_| {});
+    Ok(Json(Revoked { revoked }))
 }
 
 /// Tells the device the newest cursor whenever it moves, and every 25 seconds otherwise (a

@@ -54,6 +54,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/events", post(handlers::upload).get(handlers::pull))
         .route("/v1/stream", get(handlers::stream))
         .route("/v1/codes", post(handlers::new_code))
+        .route("/v1/devices", get(handlers::devices))
+        .route("/v1/devices/revoke", post(handlers::revoke))
         .layer(axum::extract::DefaultBodyLimit::max(
             meldcode_sync::ingest::MAX_REQUEST,
         ))

@@ -18,6 +18,7 @@ pub struct InProcess {
     pub fingerprint: Hash,
     pub state: AppState,
     _dir: tempfile::TempDir,
+    address: std::net::SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     runtime: Option<tokio::runtime::Runtime>,
 }
@@ -28,30 +29,58 @@ impl InProcess {
         let fingerprint = tls::create(dir.path(), &["localhost".to_owned()]).expect("certificate");
         let storage = Storage::open(dir.path(), database_url).expect("storage");
         let state = AppState::new(storage).expect("state");
+        let mut server = Self {
+            url: String::new(),
+            fingerprint,
+            state,
+            _dir: dir,
+            address: "127.0.0.1:0".parse().expect("address"),
+            stop: None,
+            runtime: None,
+        };
+        server.serve();
+        server
+    }
+
+    fn serve(&mut self) {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("runtime");
         let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .block_on(tokio::net::TcpListener::bind(self.address))
             .expect("bind");
-        let address = listener.local_addr().expect("address");
-        let config = tls::Identity::load(dir.path())
+        self.address = listener.local_addr().expect("address");
+        self.url = format!("https://{}", self.address);
+        let config = tls::Identity::load(self._dir.path())
             .expect("identity")
             .server_config()
             .expect("tls config");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        runtime.spawn(http::serve(listener, config, state.clone(), async {
+        runtime.spawn(http::serve(listener, config, self.state.clone(), async {
             let _ = stopped.await;
         }));
-        Self {
-            url: format!("https://{address}"),
-            fingerprint,
-            state,
-            _dir: dir,
-            stop: Some(stop),
-            runtime: Some(runtime),
+        self.stop = Some(stop);
+        self.runtime = Some(runtime);
+    }
+
+    /// The school's network is down: nothing answers on the server's address.
+    pub fn go_offline(&mut self) {
+        self.shut_down();
+    }
+
+    /// Back on the same address, with everything it stored.
+    pub fn come_back(&mut self) {
+        self.serve();
+    }
+
+    fn shut_down(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_timeout(std::time::Duration::from_secs(5));
         }
     }
 
@@ -79,12 +108,7 @@ impl InProcess {
 
 impl Drop for InProcess {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_timeout(std::time::Duration::from_secs(5));
-        }
+        self.shut_down();
     }
 }
 

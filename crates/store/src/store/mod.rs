@@ -13,6 +13,7 @@ mod sync;
 pub(crate) mod user_rows;
 mod users;
 mod views;
+mod wipe;
 
 pub use integrity::BackgroundCheck;
 pub use open::{Initialised, LockScreenUser};
@@ -37,11 +38,11 @@ use user_rows::load_user;
 pub const DB_FILE: &str = "meldcode.db";
 pub const VAULT_FILE: &str = "vault.json";
 
-pub(super) fn db_path(dir: &Path) -> PathBuf {
+pub(crate) fn db_path(dir: &Path) -> PathBuf {
     dir.join(DB_FILE)
 }
 
-pub(super) fn vault_path(dir: &Path) -> PathBuf {
+pub(crate) fn vault_path(dir: &Path) -> PathBuf {
     dir.join(VAULT_FILE)
 }
 
@@ -74,6 +75,8 @@ pub struct Store {
     known_devices: Vec<DeviceId>,
     alarms: Vec<IntegrityAlarm>,
     must_change_pin: bool,
+    /// The sync spool, opened at the first sync of the session.
+    spool: Option<crate::sync::spool::Spool>,
 }
 
 impl Store {
@@ -122,6 +125,7 @@ impl Store {
             known_devices: vault.known_devices(),
             alarms: vault.alarms.clone(),
             must_change_pin: vault.user(user_id)?.must_change_pin,
+            spool: None,
         })
     }
 

@@ -3,17 +3,20 @@
 use super::{create_private_dir, db_path, new_uuid, vault_path, Store};
 use crate::crypto::{self, KdfParams};
 use crate::error::{Result, StoreError};
-use crate::sync::config::{self, Enrollment};
+use crate::sync::config::{self, Membership};
 use crate::sync::inbox::Applied;
-use crate::sync::transport::{ClientIdentity, Pin, Transport};
-use crate::sync::{outbox, round, NewEnrollmentCode, ServerHead, SyncReport, SyncStatus};
+use crate::sync::spool::{Link, Spool};
+use crate::sync::transport::{normalise_url, ClientIdentity, Pin, Transport};
+use crate::sync::{
+    round, DeviceUser, DeviceView, NewEnrollmentCode, SyncReport, SyncStatus, CONTACT_LIMIT_DAYS,
+};
 use crate::vault::anchor::AnchoredHead;
 use crate::vault::{keys, lock_vault, Vault};
 use crate::{db, keyring};
 use chrono::Utc;
 use meldcode_engine::profile::SchoolProfile;
 use meldcode_engine::{Actor, DeviceId, Role, UserId};
-use meldcode_sync::api::{Enroll, Head, NewCode};
+use meldcode_sync::api::{Enroll, NewCode, Revoke};
 use meldcode_sync::enroll::{verifier, EnrollmentCode, RANDOM_LEN};
 use meldcode_sync::keys::{device_keypair, SchoolKey};
 use rusqlite::params;
@@ -59,12 +62,33 @@ fn now_ms_to_utc(ms: u64) -> chrono::DateTime<Utc> {
 }
 
 impl Store {
-    fn enrollment(&self) -> Result<Enrollment> {
-        Enrollment::load(&self.conn)?.ok_or(StoreError::NotEnrolled)
+    fn membership(&self) -> Result<Membership> {
+        Membership::load(&self.conn)?.ok_or(StoreError::NotEnrolled)
     }
 
     pub fn is_enrolled(&self) -> Result<bool> {
-        Ok(config::get(&self.conn, "server")?.is_some())
+        Ok(self.spool.is_some()
+            || crate::sync::spool::spool_path(&self.dir).exists()
+            || config::legacy_link(&self.conn)?.is_some())
+    }
+
+    /// This device's spool, opened once per session.
+    fn spool(&mut self) -> Result<&mut Spool> {
+        if self.spool.is_none() {
+            let spool = match Spool::open(&self.dir, &self.entry.secret)? {
+                Some(spool) => spool,
+                None => {
+                    let (link, cursor, confirmed) =
+                        config::legacy_link(&self.conn)?.ok_or(StoreError::NotEnrolled)?;
+                    let spool = Spool::create(&self.dir, &self.entry.secret, &link)?;
+                    spool.adopt(cursor, confirmed)?;
+                    config::forget_legacy_link(&self.conn)?;
+                    spool
+                }
+            };
+            self.spool = Some(spool);
+        }
+        self.spool.as_mut().ok_or(StoreError::NotEnrolled)
     }
 
     /// Enrolls this store's device as the school's first, with the code `meldcode-server init`
@@ -89,43 +113,66 @@ impl Store {
         if enrolled.deposit.is_some() {
             return Err(StoreError::Invalid { message: "Deze code is voor een nieuw apparaat: gebruik hem op een apparaat zonder dossier.".into() });
         }
-        let enrollment = Enrollment {
-            server: crate::sync::transport::normalise_url(server)?,
+        let link = Link {
+            server: normalise_url(server)?,
             fingerprint: transport
                 .server_fingerprint()
                 .ok_or(StoreError::NotEnrolled)?,
             identity,
+        };
+        Membership {
             school_key: SchoolKey(crypto::random_key()?),
             coordinator: enrolled.coordinator,
-        };
-        enrollment.save(&self.conn)?;
+        }
+        .save(&self.conn)?;
+        self.spool = Some(Spool::create(&self.dir, &self.entry.secret, &link)?);
         self.sync()
     }
 
-    /// One round: send what the server lacks, receive what is new.
-    pub fn sync(&mut self) -> Result<SyncReport> {
-        let enrollment = self.enrollment()?;
-        let transport = enrollment.transport()?;
-        let sent = round::push(&mut self.conn, self.device_id, &enrollment, &transport)?;
-        let mut known = self.known_devices.clone();
-        let applied = round::pull(
-            &mut self.conn,
-            self.device_id,
-            &enrollment,
-            &transport,
-            &mut known,
-            self.profile.policy(),
-        )?;
-        self.after_pull(known, &applied)?;
-        if sent > 0 {
-            // The heads the status shows include what was just sent.
-            round::hello(&self.conn, self.device_id, &transport)?;
+    /// Seals what was recorded since the last time and queues it in the spool for the server:
+    /// local work only, done after each commit, off the recording path. Not enrolled: nothing.
+    pub fn hand_over(&mut self) -> Result<u64> {
+        if !self.is_enrolled()? {
+            return Ok(0);
         }
-        config::set(&self.conn, "last_sync", &Utc::now().to_rfc3339())?;
+        let membership = self.membership()?;
+        let own = self.device_id;
+        self.spool()?;
+        let Some(spool) = self.spool.as_mut() else {
+            return Ok(0);
+        };
+        round::hand_over(&mut self.conn, own, &membership, spool)
+    }
+
+    /// Takes what the spool received into the dossier. Returns how many events.
+    pub fn take_received(&mut self) -> Result<u64> {
+        if !self.is_enrolled()? {
+            return Ok(0);
+        }
+        let membership = self.membership()?;
+        let own = self.device_id;
+        let policy = self.profile.policy();
+        let mut known = self.known_devices.clone();
+        self.spool()?;
+        let Some(spool) = self.spool.as_ref() else {
+            return Ok(0);
+        };
+        let applied = round::take(&mut self.conn, own, &membership, spool, &mut known, policy)?;
+        self.after_pull(known, &applied)?;
+        Ok(applied.events)
+    }
+
+    /// One round: hand over, exchange with the server, take what arrived. What arrived before
+    /// a failure is taken too.
+    pub fn sync(&mut self) -> Result<SyncReport> {
+        self.hand_over()?;
+        let round = self.spool()?.round();
+        let received = self.take_received()?;
+        let report = round?;
         Ok(SyncReport {
-            sent,
-            received: applied.events,
-            cursor: config::get_u64(&self.conn, "cursor")?,
+            sent: report.sent,
+            received,
+            cursor: self.spool()?.cursor()?,
         })
     }
 
@@ -171,35 +218,74 @@ impl Store {
         self.save_vault(&mut vault)
     }
 
-    pub fn sync_status(&self) -> Result<SyncStatus> {
-        let server = config::get(&self.conn, "server")?;
-        let confirmed = config::get_u64(&self.conn, "confirmed")?;
-        let heads: Vec<Head> = config::get(&self.conn, "heads")?
-            .and_then(|h| serde_json::from_str(&h).ok())
-            .unwrap_or_default();
-        Ok(SyncStatus {
-            enrolled: server.is_some(),
-            server,
-            last_sync: config::get(&self.conn, "last_sync")?
-                .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
-                .map(|t| t.with_timezone(&Utc)),
-            waiting: outbox::waiting(&self.conn, self.device_id, confirmed)?,
-            cursor: config::get_u64(&self.conn, "cursor")?,
-            heads: heads
-                .into_iter()
-                .map(|h| ServerHead {
-                    device_id: h.device_id,
-                    seq: h.tip.seq,
-                })
-                .collect(),
-        })
+    pub fn sync_status(&mut self) -> Result<SyncStatus> {
+        if !self.is_enrolled()? {
+            return Ok(SyncStatus::not_enrolled());
+        }
+        let own = self.device_id;
+        self.spool()?;
+        let Some(spool) = self.spool.as_ref() else {
+            return Ok(SyncStatus::not_enrolled());
+        };
+        let unqueued = round::not_handed_over(&self.conn, own, spool)?;
+        spool.status(unqueued, CONTACT_LIMIT_DAYS)
     }
 
     /// Waits for the server to say something new arrived (true), or `wait` to pass (false).
-    pub fn wait_for_news(&self, wait: Duration) -> Result<bool> {
-        let enrollment = self.enrollment()?;
-        let cursor = config::get_u64(&self.conn, "cursor")?;
-        enrollment.transport()?.wait_for_news(cursor, wait)
+    pub fn wait_for_news(&mut self, wait: Duration) -> Result<bool> {
+        self.spool()?.wait_for_news(wait)
+    }
+
+    /// The school's devices, for the coordinator's *Apparaten* screen.
+    pub fn devices(&mut self) -> Result<Vec<DeviceView>> {
+        if self.user.role != Role::Coordinator {
+            return Err(StoreError::NotAllowed {
+                message: "Alleen de intern begeleider beheert de apparaten.".into(),
+            });
+        }
+        let own = self.device_id;
+        let listed = self.spool()?.transport()?.devices()?;
+        let mut out = Vec::new();
+        for d in listed.devices {
+            let mut users = Vec::new();
+            for user_id in d.users {
+                let known = super::user_rows::query_user(&self.conn, user_id)?;
+                users.push(DeviceUser {
+                    user_id,
+                    full_name: known.as_ref().map(|(u, _)| u.full_name.clone()),
+                    role: known.map(|(u, _)| u.role),
+                });
+            }
+            out.push(DeviceView {
+                device_id: d.device_id,
+                this_device: d.device_id == own,
+                coordinator: d.coordinator,
+                enrolled_at: now_ms_to_utc(d.enrolled_at_ms),
+                last_seen: d.last_seen_ms.map(now_ms_to_utc),
+                revoked_at: d.revoked_at_ms.map(now_ms_to_utc),
+                users,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Revokes a lost or stolen device, with the coordinator's own PIN again.
+    pub fn revoke_device(&mut self, pin: &str, device: DeviceId) -> Result<()> {
+        if self.user.role != Role::Coordinator {
+            return Err(StoreError::NotAllowed {
+                message: "Alleen de intern begeleider trekt een apparaat in.".into(),
+            });
+        }
+        if device == self.device_id {
+            return Err(StoreError::Invalid {
+                message: "Dit apparaat kan zichzelf niet intrekken.".into(),
+            });
+        }
+        self.confirm_own_pin(pin)?;
+        self.spool()?
+            .transport()?
+            .revoke(&Revoke { device_id: device })?;
+        Ok(())
     }
 
     /// A code for a new device of `user`, valid for 15 minutes: made on a coordinator's device,
@@ -212,13 +298,14 @@ impl Store {
         }
         let target =
             super::user_rows::load_user(&self.conn, user)?.ok_or(StoreError::UnknownUser)?;
-        let enrollment = self.enrollment()?;
-        let transport = enrollment.transport()?;
+        let membership = self.membership()?;
         // The new device learns its user from the school log: the server must have it first.
-        round::push(&mut self.conn, self.device_id, &enrollment, &transport)?;
+        self.sync()?;
+        let transport = self.spool()?.transport()?;
+        let fingerprint = self.spool()?.link()?.fingerprint;
         let mut random = Zeroizing::new([0u8; RANDOM_LEN]);
         random.copy_from_slice(&crypto::random_bytes::<RANDOM_LEN>()?);
-        let code = EnrollmentCode::new(random, &enrollment.fingerprint);
+        let code = EnrollmentCode::new(random, &fingerprint);
         let recovery_public = {
             let path = vault_path(&self.dir);
             let _guard = lock_vault(&path)?;
@@ -227,7 +314,7 @@ impl Store {
         };
         let pack = Zeroizing::new(
             serde_json::to_vec(&JoinPack {
-                school_key: data_encoding::HEXLOWER.encode(enrollment.school_key.0.as_slice()),
+                school_key: data_encoding::HEXLOWER.encode(membership.school_key.0.as_slice()),
                 profile: self.profile.clone(),
                 recovery_public,
                 users: self.users()?,
@@ -250,6 +337,16 @@ impl Store {
             text: code.text(),
             expires_at: now_ms_to_utc(issued.expires_at_ms),
         })
+    }
+
+    /// A new device's code as the app shows it: text, link and QR code.
+    pub fn enrollment_code_view(
+        &mut self,
+        user: UserId,
+    ) -> Result<crate::sync::EnrollmentCodeView> {
+        let code = self.new_enrollment_code(user)?;
+        let server = self.spool()?.link()?.server;
+        Ok(crate::sync::code_view::view(&server, &code, user))
     }
 
     /// Sets up a new device from an enrollment code: enrolls it, receives the school's users
@@ -304,7 +401,11 @@ impl Store {
         if made.is_err() {
             // Nothing half made stays behind: the folder is as it was, the code is used up (the
             // coordinator makes a new one), the keyring holds no orphan entry.
-            for f in [db_path(dir), vault_path(dir)] {
+            for f in [
+                db_path(dir),
+                vault_path(dir),
+                crate::sync::spool::spool_path(dir),
+            ] {
                 let _ = std::fs::remove_file(&f);
                 for suffix in ["-wal", "-shm", "-journal"] {
                     let mut side = f.clone().into_os_string();
@@ -343,26 +444,28 @@ impl Store {
             "INSERT INTO meta (key, value) VALUES ('device_id', ?1), ('school_profile', ?2)",
             params![device_id.to_string(), profile_json],
         )?;
-        let enrollment = Enrollment {
-            server: crate::sync::transport::normalise_url(server)?,
-            fingerprint: fingerprint.ok_or_else(unreadable)?,
-            identity,
+        let membership = Membership {
             school_key: SchoolKey(Zeroizing::new(school_key)),
             coordinator: enrolled.coordinator,
         };
-        enrollment.save(&conn)?;
+        membership.save(&conn)?;
         crate::boundary::save_emergency_numbers(dir, &pack.profile)?;
-        let transport = enrollment.transport()?;
+        let link = Link {
+            server: normalise_url(server)?,
+            fingerprint: fingerprint.ok_or_else(unreadable)?,
+            identity,
+        };
+        let mut spool = Spool::create(dir, &device_secret, &link)?;
+        spool.round()?;
         let mut known = vec![device_id];
-        let applied = round::pull(
+        let applied = round::take(
             &mut conn,
             device_id,
-            &enrollment,
-            &transport,
+            &membership,
+            &spool,
             &mut known,
             pack.profile.policy(),
         )?;
-        config::set(&conn, "last_sync", &Utc::now().to_rfc3339())?;
         for known in &pack.users {
             if super::user_rows::query_user(&conn, known.id)?.is_none() {
                 super::user_rows::insert_user(&conn, known)?;

@@ -41,6 +41,17 @@ impl Store {
 
     /// Checks the acting user's own PIN against the vault, counting a wrong one like a wrong PIN
     /// at unlock (for the user and for the device).
+    /// The acting user types their own PIN again before something that cannot be undone; a
+    /// wrong one counts toward the lockout like at the lock screen.
+    pub(super) fn confirm_own_pin(&mut self, pin: &str) -> Result<()> {
+        let (_, mut vault, _guard) = self.device_secret_and_vault()?;
+        if let Err(wrong) = self.check_own_pin(&mut vault, pin) {
+            self.save_vault(&mut vault)?;
+            return Err(wrong);
+        }
+        Ok(())
+    }
+
     fn check_own_pin(&self, vault: &mut Vault, pin: &str) -> Result<()> {
         let now = Now::read();
         let (wait, _) = vault.pin_wait(self.user.id, &now)?;

@@ -28,6 +28,9 @@ pub struct CaseView {
     pub people: Vec<User>,
     /// The text of each rule behind the next actions.
     pub rules: Vec<RuleText>,
+    /// Records made apart on two devices (R11), resolved or not; the case screen shows an open
+    /// one side by side.
+    pub conflicts: Vec<meldcode_engine::rules::r11_offline_conflict::Conflict>,
 }
 
 /// A protocol rule as the case screen shows it behind a next action.
@@ -106,6 +109,7 @@ impl Store {
                     text: id.text_nl().to_owned(),
                 })
                 .collect(),
+            conflicts: state.conflicts.clone(),
             events,
         })
     }

@@ -1,8 +1,8 @@
-//! What this device keeps of its enrollment, in the encrypted database's `sync` table: the
-//! server, its pinned certificate, the device's client certificate and key, the school key, the
-//! cursor and the last contact.
+//! What the dossier keeps of its enrollment, in the encrypted database's `sync` table: the school
+//! key and the device's kind. The connection and the round's bookkeeping are the spool's.
 
-use super::transport::{ClientIdentity, Pin, Transport};
+use super::spool::Link;
+use super::transport::ClientIdentity;
 use crate::error::{Result, StoreError};
 use meldcode_sync::keys::{SchoolKey, KEY_LEN};
 use meldcode_sync::Hash;
@@ -34,23 +34,18 @@ fn damaged() -> StoreError {
     }
 }
 
-/// An enrolled device's connection settings and school key.
-pub(crate) struct Enrollment {
-    pub server: String,
-    pub fingerprint: Hash,
-    pub identity: ClientIdentity,
+/// What the dossier keeps of its school: the school key (which opens the case keys) and whether
+/// this is a coordinator's device. Behind the PIN, unlike the spool.
+pub(crate) struct Membership {
     pub school_key: SchoolKey,
     pub coordinator: bool,
 }
 
-impl Enrollment {
+impl Membership {
     pub fn load(conn: &Connection) -> Result<Option<Self>> {
-        let Some(server) = get(conn, "server")? else {
+        let Some(key_hex) = get(conn, "school_key")?.map(Zeroizing::new) else {
             return Ok(None);
         };
-        let text = |k: &str| get(conn, k)?.ok_or_else(damaged);
-        let fingerprint = Hash::parse_hex(&text("fingerprint")?).ok_or_else(damaged)?;
-        let key_hex = Zeroizing::new(text("school_key")?);
         let raw = Zeroizing::new(
             data_encoding::HEXLOWER
                 .decode(key_hex.as_bytes())
@@ -58,22 +53,12 @@ impl Enrollment {
         );
         let key: [u8; KEY_LEN] = raw.as_slice().try_into().map_err(|_| damaged())?;
         Ok(Some(Self {
-            server,
-            fingerprint,
-            identity: ClientIdentity {
-                certificate_pem: text("certificate")?,
-                key_pem: Zeroizing::new(text("client_key")?),
-            },
             school_key: SchoolKey(Zeroizing::new(key)),
-            coordinator: text("coordinator")? == "1",
+            coordinator: get(conn, "coordinator")?.as_deref() == Some("1"),
         }))
     }
 
     pub fn save(&self, conn: &Connection) -> Result<()> {
-        set(conn, "server", &self.server)?;
-        set(conn, "fingerprint", &self.fingerprint.hex())?;
-        set(conn, "certificate", &self.identity.certificate_pem)?;
-        set(conn, "client_key", &self.identity.key_pem)?;
         set(
             conn,
             "school_key",
@@ -83,11 +68,36 @@ impl Enrollment {
             conn,
             "coordinator",
             if self.coordinator { "1" } else { "0" },
-        )?;
-        Ok(())
+        )
     }
+}
 
-    pub fn transport(&self) -> Result<Transport> {
-        Transport::new(&self.server, Pin::Full(self.fingerprint), &self.identity)
-    }
+/// A device enrolled before the spool existed kept its connection in the dossier: it moves to
+/// the spool once, with how far it had sent and received.
+pub(crate) fn legacy_link(conn: &Connection) -> Result<Option<(Link, u64, u64)>> {
+    let Some(server) = get(conn, "server")? else {
+        return Ok(None);
+    };
+    let text = |k: &str| get(conn, k)?.ok_or_else(damaged);
+    let link = Link {
+        server,
+        fingerprint: Hash::parse_hex(&text("fingerprint")?).ok_or_else(damaged)?,
+        identity: ClientIdentity {
+            certificate_pem: text("certificate")?,
+            key_pem: Zeroizing::new(text("client_key")?),
+        },
+    };
+    Ok(Some((
+        link,
+        get_u64(conn, "cursor")?,
+        get_u64(conn, "confirmed")?,
+    )))
+}
+
+pub(crate) fn forget_legacy_link(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "DELETE FROM sync WHERE key IN ('server', 'fingerprint', 'certificate', 'client_key', 'cursor', 'confirmed', 'heads', 'last_sync')",
+        [],
+    )?;
+    Ok(())
 }

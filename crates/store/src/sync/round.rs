@@ -1,53 +1,38 @@
-//! One round: seal, say hello (the server's rollback check), upload what the server lacks,
-//! pull what is new. Free functions over the database, so that a device joining the school
-//! (which has no session yet) pulls the same way as an unlocked store.
+//! The dossier's two moves in a round, each a short local transaction and never over the
+//! network: hand own events over to the spool (sealed), and take received pages from it. Free
+//! functions over the database, so that a device joining the school (which has no session yet)
+//! takes its first pages the same way as an unlocked store.
 
-use super::config::{self, Enrollment};
+use super::config::Membership;
 use super::inbox::{self, Applied};
 use super::outbox;
-use super::transport::Transport;
-use crate::error::{Result, StoreError};
+use super::spool::Spool;
+use crate::error::Result;
 use meldcode_engine::policy::CasePolicy;
 use meldcode_engine::{CaseId, DeviceId};
-use meldcode_sync::api::{Hello, Upload, Welcome};
-use meldcode_sync::ingest::{ChainTip, MAX_BATCH};
+use meldcode_sync::ingest::MAX_BATCH;
 use rusqlite::{Connection, TransactionBehavior};
 use std::collections::BTreeSet;
 
-const PAGE: u64 = 500;
-
-pub(crate) fn hello(conn: &Connection, own: DeviceId, transport: &Transport) -> Result<Welcome> {
-    let (seq, hash) = outbox::sealed_tip(conn, own)?;
-    let welcome = transport.hello(&Hello {
-        tip: ChainTip { seq, hash },
-    })?;
-    config::set(
-        conn,
-        "heads",
-        &serde_json::to_string(&welcome.heads).unwrap_or_default(),
-    )?;
-    Ok(welcome)
-}
-
-/// Seals and sends every own event the server lacks. Returns how many were sent.
-pub(crate) fn push(
+/// Seals every own event not sealed yet and queues what the spool lacks. Returns how many
+/// were queued.
+pub(crate) fn hand_over(
     conn: &mut Connection,
     own: DeviceId,
-    enrollment: &Enrollment,
-    transport: &Transport,
+    membership: &Membership,
+    spool: &mut Spool,
 ) -> Result<u64> {
     {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         outbox::seal_pending(&tx, own)?;
         tx.commit()?;
     }
-    let welcome = hello(conn, own, transport)?;
-    let mut confirmed = welcome.tip.seq;
-    let mut sent = 0;
+    let mut queued = 0;
     loop {
-        let events = outbox::unsent(conn, own, confirmed, MAX_BATCH)?;
+        let (tip, _) = spool.queued_tip()?;
+        let events = outbox::unsent(conn, own, tip, MAX_BATCH)?;
         if events.is_empty() {
-            break;
+            return Ok(queued);
         }
         let cases: Vec<CaseId> = events
             .iter()
@@ -55,48 +40,41 @@ pub(crate) fn push(
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let case_keys = outbox::wrapped_keys(conn, &enrollment.school_key, &cases)?;
-        let receipt = transport.upload(&Upload { events, case_keys })?;
-        sent += receipt.appended;
-        if receipt.tip.seq <= confirmed {
-            break;
-        }
-        confirmed = receipt.tip.seq;
+        let keys = outbox::wrapped_keys(conn, &membership.school_key, &cases)?;
+        spool.queue(&events, &keys)?;
+        queued += events.len() as u64;
     }
-    config::set(conn, "confirmed", &confirmed.to_string())?;
-    Ok(sent)
 }
 
-/// Pulls every page after the cursor; each page is applied in one transaction with the cursor,
-/// so a round cut off halfway resumes where it stopped.
-pub(crate) fn pull(
+/// Own events not handed over yet (the status line counts them as waiting).
+pub(crate) fn not_handed_over(conn: &Connection, own: DeviceId, spool: &Spool) -> Result<u64> {
+    let (tip, _) = spool.queued_tip()?;
+    outbox::waiting(conn, own, tip)
+}
+
+/// Takes every received page into the dossier, each in one transaction; a page goes from the
+/// spool after its transaction committed, and taking one twice changes nothing (received
+/// events are matched by their hash), so a crash in between loses and doubles nothing.
+pub(crate) fn take(
     conn: &mut Connection,
     own: DeviceId,
-    enrollment: &Enrollment,
-    transport: &Transport,
+    membership: &Membership,
+    spool: &Spool,
     known: &mut Vec<DeviceId>,
     policy: CasePolicy,
 ) -> Result<Applied> {
     let mut total = Applied::default();
-    loop {
-        let cursor = config::get_u64(conn, "cursor")?;
-        let page = transport.pull(cursor, PAGE)?;
+    for (id, page) in spool.pages()? {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let applied = inbox::apply(&tx, own, &enrollment.school_key, &page)?;
+        let applied = inbox::apply(&tx, own, &membership.school_key, &page)?;
         for device in applied.heads.keys() {
             if !known.contains(device) {
                 known.push(*device);
             }
         }
         inbox::refresh_cases(&tx, &applied.cases, known, policy)?;
-        if page.cursor < cursor {
-            return Err(StoreError::Server(meldcode_sync::SyncError::new(
-                meldcode_sync::ErrorCode::Malformed,
-                "the server's cursor went back",
-            )));
-        }
-        config::set(&tx, "cursor", &page.cursor.to_string())?;
         tx.commit()?;
+        spool.taken(id)?;
         total.events += applied.events;
         total.cases.extend(applied.cases);
         total.removed.extend(applied.removed);
@@ -107,8 +85,6 @@ pub(crate) fn pull(
                 *entry = head;
             }
         }
-        if !page.more {
-            return Ok(total);
-        }
     }
+    Ok(total)
 }

@@ -4,7 +4,8 @@
 
 use crate::error::{Result, StoreError};
 use meldcode_sync::api::{
-    CodeIssued, Enroll, Enrolled, Hello, NewCode, PullPage, Upload, UploadReceipt, Welcome,
+    CodeIssued, Devices, Enroll, Enrolled, Hello, NewCode, PullPage, Revoke, Revoked, Upload,
+    UploadReceipt, Welcome,
 };
 use meldcode_sync::{version, Hash, SyncError};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -271,6 +272,14 @@ impl Transport {
 
     pub fn new_code(&self, req: &NewCode) -> Result<CodeIssued> {
         self.post("/v1/codes", req)
+    }
+
+    pub fn devices(&self) -> Result<Devices> {
+        self.get("/v1/devices")
+    }
+
+    pub fn revoke(&self, req: &Revoke) -> Result<Revoked> {
+        self.post("/v1/devices/revoke", req)
     }
 
     /// Waits on the server's stream until its cursor passes `cursor` (true) or `wait` is over
