@@ -60,12 +60,13 @@ ui-test: ui-build
 	cd ui && node --test --test-concurrency=1 tests/browser/
 
 app-build: ui-build
-	cargo build --locked -p meldcode-app -p meldcode-cli
+	cargo build --locked -p meldcode-app -p meldcode-cli -p meldcode-server
 
 # The real app under WebDriver (tauri-driver + WebKitWebDriver, Xvfb), read back by the CLI;
 # then a fresh first run from a provisioning file, malformed and good.
 app-test: app-build $(E2E_STAMP)
 	bash scripts/with-keyring.sh bash scripts/app-test.sh
+	bash scripts/sync-app-test.sh
 	bash scripts/with-keyring.sh bash scripts/provisioning-test.sh
 
 # The .deb for a school's IT person, with the Tauri bundler: `sudo apt install ./meldcode_*.deb`
@@ -84,12 +85,16 @@ install-test: $(E2E_STAMP)
 	$(MAKE) bundle BUNDLE_PROFILE=$(BUNDLE_PROFILE)
 	bash scripts/with-keyring.sh bash scripts/install-test.sh $(BUNDLE_PROFILE)
 
-# The store's figures (crates/store/benches), then the UI's JavaScript size, then the app's memory
-# and start-up against an empty Tauri app (bench/empty-app), both release builds.
+# The store's figures (crates/store/benches), the server's, sync as the app's devices run it
+# (capture time enrolled against unenrolled, a capture on A to B's dossier), then the UI's
+# JavaScript size, the app's memory and start-up against an empty Tauri app (bench/empty-app),
+# both release builds, and the app's idle CPU unenrolled against enrolled.
 bench: setup ui-build
 	bash scripts/with-keyring.sh cargo bench -p meldcode-store --bench store
 	cargo bench -p meldcode-server --bench server
+	bash scripts/with-keyring.sh cargo bench -p meldcode-server --bench devices
 	bash scripts/bench-app.sh
+	bash scripts/with-keyring.sh bash scripts/bench-idle.sh
 
 # A million generated and mutated requests against the server's decoders and handlers, in
 # process (crates/server/tests/fuzz.rs): no panic, every refusal `{code, message}`, nothing

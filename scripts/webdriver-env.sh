@@ -5,18 +5,35 @@
 
 webdriver_pids=()
 
-# $1: a folder for the logs (xvfb.log, driver.log).
-webdriver_start() {
-  local logs=$1
+# tauri-driver's path, installed from crates.io when missing.
+tauri_driver_path() {
   local driver
   driver=$(command -v tauri-driver || true)
   [ -n "$driver" ] || driver="$HOME/.cargo/bin/tauri-driver"
   if [ ! -x "$driver" ]; then
-    echo "webdriver: installing tauri-driver 2 (crates.io)"
+    echo "webdriver: installing tauri-driver 2 (crates.io)" >&2
     # The newest release is a 3.0 alpha; the app is Tauri 2.
     cargo install tauri-driver --version '^2' --locked --quiet
   fi
+  echo "$driver"
+}
 
+# The first free TCP port on 127.0.0.1 from $1 on.
+free_port() {
+  local port=$1
+  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# Waits until something listens on 127.0.0.1:$1 (10 s at most).
+wait_for_port() {
+  for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+
+# Xvfb on a free display; exports DISPLAY. $1: a folder for xvfb.log.
+display_start() {
+  local logs=$1
   # A free display number: the first without a lock file.
   local display=99
   while [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done
@@ -24,13 +41,20 @@ webdriver_start() {
   webdriver_pids+=($!)
   export DISPLAY=":$display"
   for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
+}
 
-  local port=4444
-  while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+# $1: a folder for the logs (xvfb.log, driver.log).
+webdriver_start() {
+  local logs=$1
+  local driver
+  driver=$(tauri_driver_path)
+  display_start "$logs"
+  local port
+  port=$(free_port 4444)
   export TAURI_DRIVER_PORT=$port
   "$driver" --port "$port" --native-driver /usr/bin/WebKitWebDriver >"$logs/driver.log" 2>&1 &
   webdriver_pids+=($!)
-  for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  wait_for_port "$port" || true
 }
 
 webdriver_stop() {

@@ -10,7 +10,9 @@ export MELDCODE_IN_KEYRING_SESSION=1
 exec dbus-run-session -- bash -c '
   set -euo pipefail
   # A keyring of its own, so tests never touch (or depend on) the login keyring of the machine.
-  XDG_DATA_HOME=$(mktemp -d)
+  # MELDCODE_KEYRING_HOME: a folder the caller chose (to look into afterwards), else a new one.
+  XDG_DATA_HOME=${MELDCODE_KEYRING_HOME:-$(mktemp -d)}
+  mkdir -p "$XDG_DATA_HOME"
   export XDG_DATA_HOME
   # Unlock before anything asks: a locked keyring opens an invisible prompt and hangs the caller.
   eval "$(printf "meldcode-test" | timeout 20 gnome-keyring-daemon --daemonize --unlock --components=secrets)"

@@ -5,15 +5,20 @@ import { remote } from 'webdriverio';
 /** The session of the test file that is running (one at a time: --test-concurrency=1). */
 export let browser;
 
-export async function launch(application) {
+export async function launch(application, port = Number(process.env.TAURI_DRIVER_PORT ?? 4444)) {
   browser = await remote({
     hostname: '127.0.0.1',
-    port: Number(process.env.TAURI_DRIVER_PORT ?? 4444),
+    port,
     logLevel: 'error',
     connectionRetryCount: 5,
     capabilities: { 'tauri:options': { application } },
   });
   return browser;
+}
+
+/** Makes `session` the one the helpers below act on (a test with two app instances). */
+export function use(session) {
+  browser = session;
 }
 
 export async function end() {

@@ -146,6 +146,9 @@ async fn listen<R: Runtime>(app: AppHandle<R>) {
                 sync.link.send_replace(Link::Unenrolled);
             }
             _ => {
+                // The stream was refused or broke: a round finds out why (no connection, or this
+                // device revoked, which wipes it) and says so in the status line.
+                sync.kick();
                 let wait = next_retry(retry);
                 retry = Some(wait);
                 // Back sooner when a round reaches the server again.
@@ -165,6 +168,11 @@ pub fn run_round<R: Runtime>(app: &AppHandle<R>) -> Result<SyncStatus, ErrorBody
         round(&shell, &sync)
     };
     sync.rounds.send_modify(|n| *n += 1);
+    // Colleagues' records were taken into the dossier: the open screens read them again.
+    if matches!(result, Ok(taken) if taken > 0) {
+        let _ = app.emit("received", ());
+    }
+    let result = result.map(|_| ());
     if let Err(e) = &result {
         if e.code == REVOKED {
             let revoked = e.clone();
@@ -177,7 +185,8 @@ pub fn run_round<R: Runtime>(app: &AppHandle<R>) -> Result<SyncStatus, ErrorBody
     result.map(|()| status)
 }
 
-fn round(shell: &Shell, sync: &BackgroundSync) -> Result<(), ErrorBody> {
+/// Returns how many received events were taken into the dossier.
+fn round(shell: &Shell, sync: &BackgroundSync) -> Result<u64, ErrorBody> {
     if let Some(Err(e)) = shell.with_open_store(Store::hand_over) {
         eprintln!(
             "Meldcode: hand-over to the sync spool failed ({})",
@@ -186,7 +195,7 @@ fn round(shell: &Shell, sync: &BackgroundSync) -> Result<(), ErrorBody> {
     }
     let Some(mut spool) = Spool::open_locked(&shell.dir)? else {
         sync.link.send_replace(Link::Unenrolled);
-        return Ok(());
+        return Ok(0);
     };
     let exchanged = spool.round();
     if spool.revoked()? {
@@ -196,19 +205,23 @@ fn round(shell: &Shell, sync: &BackgroundSync) -> Result<(), ErrorBody> {
         });
     }
     // What arrived before a failure is taken too.
-    if let Some(Err(e)) = shell.with_open_store(Store::take_received) {
-        eprintln!(
-            "Meldcode: received events could not be taken ({})",
-            e.code()
-        );
-        return Err(e.into());
-    }
+    let taken = match shell.with_open_store(Store::take_received) {
+        Some(Err(e)) => {
+            eprintln!(
+                "Meldcode: received events could not be taken ({})",
+                e.code()
+            );
+            return Err(e.into());
+        }
+        Some(Ok(n)) => n,
+        None => 0,
+    };
     match &exchanged {
         Ok(_) => sync.link.send_replace(Link::Online),
         Err(StoreError::ServerUnreachable { .. }) => sync.link.send_replace(Link::Offline),
         Err(_) => *sync.link.borrow(),
     };
-    exchanged.map(|_| ()).map_err(ErrorBody::from)
+    exchanged.map(|_| taken).map_err(ErrorBody::from)
 }
 
 /// The status line's facts: from the dossier when unlocked (it knows what is not handed over

@@ -15,7 +15,7 @@ use meldcode_store::{
     provisioning, CaptureRequest, CaptureResult, CaseView, DeviceSettings, ErrorBody,
     FirstRunProfile, KdfParams, LockScreen, Proof, SchoolLog, Session, Setup, Store,
 };
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_plugin_opener::OpenerExt;
 
 type Reply<T> = Result<T, ErrorBody>;
@@ -276,62 +276,87 @@ pub fn sync_status(shell: State<'_, Shell>) -> SyncStatus {
     background_sync::status(&shell)
 }
 
-/// *Nu synchroniseren*: one round now, on this command's thread; the dossier is not held
-/// while it talks to the server.
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn sync_now(app: AppHandle) -> Reply<SyncStatus> {
-    background_sync::run_round(&app)
+/// Work that waits on the school's server runs on tokio's blocking pool: the HTTP client is a
+/// blocking one, which must not run on the async runtime's own threads.
+async fn off_the_runtime<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&AppHandle) -> Reply<T> + Send + 'static,
+) -> Reply<T> {
+    tauri::async_runtime::spawn_blocking(move || f(&app))
+        .await
+        .map_err(|_| ErrorBody {
+            code: "interrupted".into(),
+            message: "De opdracht werd afgebroken. Probeer het opnieuw.".into(),
+        })?
+}
+
+/// *Nu synchroniseren*: one round now; the dossier is not held while it talks to the server.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_now(app: AppHandle) -> Reply<SyncStatus> {
+    off_the_runtime(app, background_sync::run_round).await
 }
 
 /// A coordinator links this device, with its dossier, to the school's server.
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn enroll_device(
-    shell: State<'_, Shell>,
-    sync: State<'_, BackgroundSync>,
-    server: String,
-    code: Secret,
-) -> Reply<SyncStatus> {
-    shell.with_store(|s| Ok(s.enroll(&server, &code)?))?;
-    sync.enrolled();
-    Ok(background_sync::status(&shell))
+#[tauri::command(rename_all = "snake_case")]
+pub async fn enroll_device(app: AppHandle, server: String, code: Secret) -> Reply<SyncStatus> {
+    off_the_runtime(app, move |app| {
+        let shell = app.state::<Shell>();
+        shell.with_store(|s| Ok(s.enroll(&server, &code)?))?;
+        app.state::<BackgroundSync>().enrolled();
+        Ok(background_sync::status(&shell))
+    })
+    .await
 }
 
 /// A new device joins the school with a code made for one user, who chooses a PIN here.
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn join_school(
-    shell: State<'_, Shell>,
-    sync: State<'_, BackgroundSync>,
+#[tauri::command(rename_all = "snake_case")]
+pub async fn join_school(
+    app: AppHandle,
     server: String,
     code: Secret,
     pin: Secret,
 ) -> Reply<Session> {
-    let store = Store::join(&shell.dir, &server, &code, &pin, KdfParams::DEFAULT)?;
-    let session = store.session();
-    shell.open(store);
-    sync.enrolled();
-    Ok(session)
+    off_the_runtime(app, move |app| {
+        let shell = app.state::<Shell>();
+        let store = Store::join(&shell.dir, &server, &code, &pin, KdfParams::DEFAULT)?;
+        let session = store.session();
+        shell.open(store);
+        app.state::<BackgroundSync>().enrolled();
+        Ok(session)
+    })
+    .await
 }
 
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn new_enrollment_code(shell: State<'_, Shell>, user_id: UserId) -> Reply<EnrollmentCodeView> {
-    shell.with_store(|s| Ok(s.enrollment_code_view(user_id)?))
+#[tauri::command(rename_all = "snake_case")]
+pub async fn new_enrollment_code(app: AppHandle, user_id: UserId) -> Reply<EnrollmentCodeView> {
+    off_the_runtime(app, move |app| {
+        app.state::<Shell>()
+            .with_store(|s| Ok(s.enrollment_code_view(user_id)?))
+    })
+    .await
 }
 
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn devices(shell: State<'_, Shell>) -> Reply<Vec<DeviceView>> {
-    shell.with_store(|s| Ok(s.devices()?))
+#[tauri::command(rename_all = "snake_case")]
+pub async fn devices(app: AppHandle) -> Reply<Vec<DeviceView>> {
+    off_the_runtime(app, |app| {
+        app.state::<Shell>().with_store(|s| Ok(s.devices()?))
+    })
+    .await
 }
 
 /// Revokes a lost or stolen device with the coordinator's own PIN; it wipes itself at its next
 /// contact.
-#[tauri::command(async, rename_all = "snake_case")]
-pub fn revoke_device(
-    shell: State<'_, Shell>,
+#[tauri::command(rename_all = "snake_case")]
+pub async fn revoke_device(
+    app: AppHandle,
     acting_pin: Secret,
     device_id: DeviceId,
 ) -> Reply<Vec<DeviceView>> {
-    shell.with_store(|s| {
-        s.revoke_device(&acting_pin, device_id)?;
-        Ok(s.devices()?)
+    off_the_runtime(app, move |app| {
+        app.state::<Shell>().with_store(|s| {
+            s.revoke_device(&acting_pin, device_id)?;
+            Ok(s.devices()?)
+        })
     })
+    .await
 }

@@ -8,113 +8,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   $t, COORDINATOR, PIN, TEACHER, TEACHER_PIN, browser, click, cli, cliJson, cliRefused, day, lock,
-  setInput, shot, shown, start, stop, typeInto, unlockAs,
+  shot, shown, start, stop, typeInto, unlockAs,
 } from './driver.mjs';
+import {
+  advice, assessment, captureNewPupil, choose, consultation, date, decision, openCase, radio, record, sign, text, tick,
+} from './forms.mjs';
 
 /** The PIN the coordinator gives the teacher, who replaces it with TEACHER_PIN at first use. */
 const FIRST_PIN = '640275';
 
-// ---- form helpers: the ids come from CaseForm.svelte (`f-<kind>-<field>`) ----
-let kind = '';
-const id = (field) => `#f-${kind}-${field}`;
-const text = (field, value) => typeInto(id(field), value);
-const date = (field, value) => setInput(id(field), value);
-async function radio(field, value) {
-  // Choosing by the option's label, as a finger would: a question that appears after the one
-  // before it can still be moving into place when the input itself is clicked.
-  const el = await browser.$(`input[name="f-${kind}-${field}"][value="${value}"]`);
-  await el.waitForExist({ timeout: 10_000 });
-  await el.scrollIntoView({ block: 'center' });
-  const label = await el.parentElement();
-  await label.waitForClickable({ timeout: 10_000 });
-  await label.click();
-  await browser.waitUntil(() => el.isSelected(), { timeout: 10_000, timeoutMsg: `${field} = ${value} not chosen` });
-}
-async function tick(field) {
-  const el = await browser.$(id(field));
-  await el.scrollIntoView({ block: 'center' });
-  await el.click();
-}
-async function choose(field, value) {
-  const el = await browser.$(id(field));
-  await el.scrollIntoView({ block: 'center' });
-  if (typeof value === 'number') await el.selectByIndex(value);
-  else await el.selectByAttribute('value', value);
-}
-
-/** Draws a zigzag on signer `i`'s canvas with pointer actions, as a finger would. */
-async function sign(i) {
-  const canvas = await $t(`f-${kind}-signatures-${i}-canvas`);
-  await canvas.scrollIntoView({ block: 'center' });
-  let chain = browser.action('pointer', { parameters: { pointerType: 'mouse' } }).move({ origin: canvas, x: -120, y: 10 }).down();
-  for (let s = 1; s <= 8; s++) chain = chain.move({ origin: canvas, x: -120 + s * 30, y: s % 2 ? -25 : 20, duration: 20 });
-  await chain.up().perform();
-}
-
-/** Opens a form, fills it, saves it, and waits for the engine's answer. */
-async function record(formKind, fill) {
-  kind = formKind;
-  await click(`open-${formKind}`);
-  await shown(`form-${formKind}`);
-  await fill();
-  await click('form-save');
-  await browser.waitUntil(
-    async () => (await (await $t('case-saved')).isDisplayed()) || (await (await $t('form-error')).isDisplayed()),
-    { timeout: 20_000, timeoutMsg: `no answer to ${formKind}` },
-  );
-  const error = await $t('form-error');
-  if (await error.isDisplayed()) assert.fail(`${formKind} refused: ${await error.getText()}`);
-}
-
-async function openCase(name) {
-  await click('nav-home');
-  await click(`open-case-${name}`);
-  await shown('timeline');
-}
-
-async function captureNewPupil(name, group, facts) {
-  await click('nav-home');
-  await click('new-signal');
-  await click('new-pupil');
-  await typeInto('#new-pupil-name', name);
-  await typeInto('#new-pupil-group', group);
-  await typeInto('#facts', facts);
-  await click('save-signal');
-  await shown('saved-notice');
-}
-
-const consultation = () =>
-  record('record_consultation', async () => {
-    await choose('partner', 'class_colleague');
-    await text('partner_name', TEACHER);
-    await text('summary', 'Signalen samen bekeken; ook de leerkracht van vorig jaar zag stille dagen.');
-  });
-const advice = () =>
-  record('request_advice', async () => {
-    await tick('anonymous');
-    await text('question', 'Wat is wijs bij een blauwe plek en stil gedrag?');
-    await text('advice_given', 'Ga in gesprek met de ouder en weeg daarna opnieuw.');
-    await text('reference', 'VT-2026-0412');
-  });
-// The shipped profile weighs with the 2019 afwegingskader: 'yes' means help is possible,
-// 'no' that there is acute or structural unsafety.
-const assessment = (canProtect) =>
-  record('record_assessment', async () => {
-    await radio('q1_suspicion', 'yes');
-    if (canProtect === 'yes') {
-      await radio('q2_unsafety', 'no');
-      await radio('q3_help_possible', 'yes');
-      await radio('q4_help_accepted', 'yes');
-    } else {
-      await radio('q2_unsafety', 'yes');
-    }
-    await text('reasoning', 'Gewogen met de signalen, het overleg en het advies.');
-  });
-const decision = (value) =>
-  record('record_decision', async () => {
-    await radio('decision', value);
-    await text('reasoning', 'Volgt uit de afweging.');
-  });
 const report = () =>
   record('make_report', async () => {
     await text('facts', 'Blauwe plekken op 16 en 23 november; kind zegt thuis bang te zijn.');

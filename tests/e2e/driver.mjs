@@ -22,20 +22,6 @@ export { $t, browser, click, shown, typeInto } from '../session.mjs';
 export const start = () => launch(APP);
 export const stop = end;
 
-/** Date and date-time inputs: WebKitGTK has no picker, so the value is set as the page would. */
-export async function setInput(selector, value) {
-  await browser.execute(
-    (sel, v) => {
-      const el = document.querySelector(sel);
-      el.value = v;
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-      el.dispatchEvent(new Event('change', { bubbles: true }));
-    },
-    selector,
-    value,
-  );
-}
-
 export async function shot(name) {
   await browser.saveScreenshot(join(SHOTS, `${name}.png`));
 }

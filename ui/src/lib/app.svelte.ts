@@ -7,6 +7,7 @@ import { asBackendError } from './backend/backend';
 import type { CaseListItem } from './bindings/CaseListItem';
 import type { LockScreen } from './bindings/LockScreen';
 import type { Session } from './bindings/Session';
+import type { SyncStatus } from './bindings/SyncStatus';
 import { sideBySideQuery } from './layout';
 import { mergeRecent } from './signals';
 
@@ -20,7 +21,8 @@ export type Screen =
   | 'case'
   | 'social-map'
   | 'settings'
-  | 'school-log';
+  | 'school-log'
+  | 'devices';
 
 export class AppState {
   screen = $state<Screen>('loading');
@@ -33,6 +35,13 @@ export class AppState {
   openCaseId = $state<string | null>(null);
   /** Shown once on the home screen after a save. */
   notice = $state<string | null>(null);
+  /** How this device stands with the school server: from the core at start, then from its
+   * `sync` events and from what the screens asked for. */
+  sync = $state<SyncStatus | null>(null);
+  /** The school revoked this device and its data was erased: the first-run screen says so. */
+  wiped = $state(false);
+  /** Bumped when colleagues' records arrived: the list and the open case are read again. */
+  received = $state(0);
   /** A wide screen in landscape: home shows the case list and the open case side by side. */
   sideBySide = $state(false);
   readonly backend: Backend;
@@ -55,8 +64,32 @@ export class AppState {
   }
 
   async start(): Promise<void> {
+    void this.refreshSync();
     await this.refreshLockScreen();
     this.screen = this.lockScreen?.initialised ? 'lock' : 'first-run';
+  }
+
+  /** The sync status as the core now has it; left as it was when the core cannot say. */
+  async refreshSync(): Promise<void> {
+    try {
+      this.sync = await this.backend.syncStatus();
+    } catch {
+      // Nothing to show about sync then; the next `sync` event brings it.
+    }
+  }
+
+  /** The school revoked this device and the core erased its data: back to the first run. */
+  async wipedOut(): Promise<void> {
+    this.session = null;
+    this.captureFor = null;
+    this.openCaseId = null;
+    this.notice = null;
+    this.privacy = false;
+    this.sync = null;
+    this.wiped = true;
+    this.screen = 'first-run';
+    await this.refreshLockScreen().catch(() => undefined);
+    void this.refreshSync();
   }
 
   async refreshLockScreen(): Promise<void> {

@@ -16,6 +16,9 @@ import type { SignalCatalogue } from '../bindings/SignalCatalogue';
 import type { User } from '../bindings/User';
 import type { ErrorBody } from '../bindings/ErrorBody';
 import type { FirstRunProfile } from '../bindings/FirstRunProfile';
+import type { SyncStatus } from '../bindings/SyncStatus';
+import type { DeviceView } from '../bindings/DeviceView';
+import type { EnrollmentCodeView } from '../bindings/EnrollmentCodeView';
 
 export type ContactChannel = 'phone' | 'email' | 'website';
 
@@ -61,6 +64,31 @@ export interface Backend {
   onLocked(callback: () => void): () => void;
   /** Called when the full check after unlock added an alarm to the session. */
   onIntegrity(callback: () => void): () => void;
+
+  // Sync with the school server (DESIGN.md §9).
+  /** How this device stands with the school server; works while locked too. */
+  syncStatus(): Promise<SyncStatus>;
+  /** One round with the server now; rejects with a Dutch message when it fails. */
+  syncNow(): Promise<SyncStatus>;
+  /** An unlocked coordinator links this device, with its dossier, to the school server. */
+  enrollDevice(server: string, code: string): Promise<SyncStatus>;
+  /** A new device (first run, no dossier yet) joins the school with a code made for one user,
+   * who chooses their PIN or passphrase for this device; resolves signed in as that user. */
+  joinSchool(server: string, code: string, pin: string): Promise<Session>;
+  /** A one-time code for a colleague's new device (coordinator only). */
+  newEnrollmentCode(userId: string): Promise<EnrollmentCodeView>;
+  /** The school's enrolled devices (coordinator only). */
+  devices(): Promise<DeviceView[]>;
+  /** Revokes a device, confirmed with the acting coordinator's own PIN; resolves with the
+   * devices as they now stand. */
+  revokeDevice(actingPin: string, deviceId: string): Promise<DeviceView[]>;
+  /** Called with the status after every change (a round done, the network gone or back). */
+  onSync(callback: (status: SyncStatus) => void): () => void;
+  /** Called when the school revoked this device and it has erased its data. */
+  onWiped(callback: () => void): () => void;
+  /** Called when colleagues' records arrived and were taken into the dossier: the open screens
+   * read their data again. */
+  onReceived(callback: () => void): () => void;
 }
 
 /** The `{code, message}` every command rejects with. */

@@ -3,6 +3,7 @@
 // required text, so the screens can be walked without the core.
 import { BackendError } from './backend';
 import type { CaseView } from '../bindings/CaseView';
+import type { Conflict } from '../bindings/Conflict';
 import type { Command } from '../bindings/Command';
 import type { Envelope } from '../bindings/Envelope';
 import type { EventPayload } from '../bindings/EventPayload';
@@ -31,6 +32,8 @@ const LEAD_ONLY = new Set([
   'inform_parents_of_report',
   'record_evaluation',
 ]);
+// As crates/engine/src/rules/r11_offline_conflict.rs: nothing is built on an open conflict.
+const BUILDS_ON_IT = new Set(['record_assessment', 'record_decision', 'start_help_plan', 'make_report', 'close_case']);
 const STAFF_ROUTE = new Set(['inform_parents_of_staff_case', 'inform_suspected_staff', 'record_police_report_decision']);
 
 /** As crates/engine/src/command.rs KINDS, without `open_case`. */
@@ -82,6 +85,7 @@ export const EVENT_OF: Record<string, string> = {
   check_help_reached: 'help_reach_checked',
   inform_parents_of_report: 'parents_informed_of_report',
   record_evaluation: 'case_evaluated',
+  resolve_conflict: 'conflict_resolved',
 };
 
 const OPTIONAL = new Set(['advice', 'reference', 'note', 'interpretation', 'objections_weighed', 'from_others', 'vt_reference', 'context_detail', 'child_words']);
@@ -92,16 +96,21 @@ const eventId = () => `01900000-0000-7000-8000-${(++seq).toString().padStart(12,
 export interface MockCase {
   item: CaseListItem;
   events: Envelope[];
+  /** Records made apart on two devices (R11), as the core folds them. */
+  conflicts: Conflict[];
 }
 
-function envelope(caseId: string, author: User, payload: EventPayload, at: Date): Envelope {
+/** This device, in the mock; records of another device name theirs. */
+export const THIS_DEVICE = '01900000-0000-7000-8000-00000000d001';
+
+function envelope(caseId: string, author: User, payload: EventPayload, at: Date, device = THIS_DEVICE): Envelope {
   return {
     v: 1,
     id: eventId(),
     case_id: caseId,
     author: author.id,
     author_role: author.role,
-    device_id: '01900000-0000-7000-8000-00000000d001',
+    device_id: device,
     device_seq: seq,
     hlc: { wall_ms: at.getTime(), logical: 0 },
     occurred_at: at.toISOString(),
@@ -133,7 +142,52 @@ export function openedCase(item: CaseListItem, author: User, at: Date): MockCase
     } as EventPayload,
     at,
   );
-  return { item, events: [opened, signal] };
+  return { item, events: [opened, signal], conflicts: [] };
+}
+
+/** Two weighings or decisions made on two devices, neither knowing of the other (R11): `mine`
+ * on this device, `theirs` on another (`device`), as sync brings them together. */
+export function addConflict(
+  c: MockCase,
+  kind: 'decision_recorded' | 'assessment_recorded',
+  mine: User,
+  theirs: User,
+  device: string,
+  at: Date,
+): Conflict {
+  const payloads: EventPayload[] =
+    kind === 'decision_recorded'
+      ? [
+          { type: 'decision_recorded', report: false, organise_help: true, reasoning: 'Moeder wil meewerken; hulp via het wijkteam, over zes weken evalueren.' },
+          { type: 'decision_recorded', report: true, organise_help: true, reasoning: 'Na het tweede signaal deze week melden bij Veilig Thuis en daarnaast hulp organiseren.' },
+        ]
+      : [0, 1].map(
+          (i) =>
+            ({
+              type: 'assessment_recorded',
+              assessment: {
+                edition: 'afwegingskader2019',
+                q1_suspicion: true,
+                q2_unsafety: i === 0 ? 'doubt' : 'yes',
+                q3_help_possible: i === 0,
+                q4_help_accepted: i === 0 ? true : null,
+                reasoning: i === 0 ? 'Zorgen, maar de ouders staan open voor hulp.' : 'Het kind vertelde over geweld thuis: niet veilig genoeg.',
+              },
+              basis: {
+                signals: 2, counter_indications: 0, consultations: 1, advice_requests: 0, parent_conversation: true,
+                conversation_ground: false, consent_refused: false, vt_or_youth_health_consulted: false, urgent: [],
+              },
+              outcome: i === 0 ? 'help_possible' : 'report_required',
+            }) as EventPayload,
+        );
+  const first = envelope(c.item.case_id, mine, payloads[0], at);
+  const second = envelope(c.item.case_id, theirs, payloads[1], new Date(at.getTime() + 17 * 60_000), device);
+  first.seen = {};
+  second.seen = {};
+  c.events.push(first, second);
+  const conflict: Conflict = { kind, records: [first.id, second.id], resolved: null };
+  c.conflicts.push(conflict);
+  return conflict;
 }
 
 /** Makes `c` a staff case: a staff member (not on this device) suspected, and the board told,
@@ -154,7 +208,10 @@ function leadRole(c: MockCase): Role {
 
 export function permitted(c: MockCase, me: User): string[] {
   if (c.events.some((e) => e.payload.type === 'case_closed')) return [];
-  return COMMAND_KINDS.filter((k) => !LEAD_ONLY.has(k) || me.role === leadRole(c)).filter((k) => isStaffCase(c) || !STAFF_ROUTE.has(k));
+  const kinds = COMMAND_KINDS.filter((k) => !LEAD_ONLY.has(k) || me.role === leadRole(c)).filter((k) => isStaffCase(c) || !STAFF_ROUTE.has(k));
+  // Only the case lead resolves a conflict, and only while there is one (R11).
+  if (me.role === leadRole(c) && c.conflicts.some((x) => !x.resolved)) kinds.push('resolve_conflict');
+  return kinds;
 }
 
 export function view(c: MockCase, me: User, people: User[]): CaseView {
@@ -178,7 +235,21 @@ export function view(c: MockCase, me: User, people: User[]): CaseView {
     rules: c.item.next_action
       ? [{ id: c.item.next_action.rule, title: 'Collegiale consultatie', text: 'Bespreek de signalen met een collega of de intern begeleider.' }]
       : [],
+    conflicts: c.conflicts.map((x) => ({ ...x, records: [...x.records], resolved: x.resolved && { ...x.resolved } })),
   };
+}
+
+/** The unresolved conflict a resolution is about; the core refuses one that names other records. */
+function openConflict(c: MockCase, records: string[], kept: string): Conflict {
+  const same = (x: Conflict) => x.records.length === records.length && x.records.every((r) => records.includes(r));
+  const conflict = c.conflicts.find((x) => !x.resolved && same(x));
+  if (!conflict || !records.includes(kept)) {
+    throw new BackendError({
+      code: 'conflict_changed',
+      message: 'De tegenstrijdigheid is intussen veranderd (er kwam een vastlegging bij). Bekijk haar opnieuw.',
+    });
+  }
+  return conflict;
 }
 
 function emptyRequired(value: unknown, key = ''): string | null {
@@ -202,8 +273,18 @@ export function record(c: MockCase, me: User, command: Command): void {
   if (missing) {
     throw new BackendError({ code: 'rule_violation', message: `Vul dit in: ${missing}. (R0)` });
   }
+  if (BUILDS_ON_IT.has(command.type) && c.conflicts.some((x) => !x.resolved)) {
+    throw new BackendError({
+      code: 'conflict_open',
+      message:
+        'Er zijn twee wegingen of besluiten vastgelegd op verschillende apparaten, zonder dat de een van de ander wist. Kies eerst welke geldt, met een toelichting.',
+    });
+  }
   const { type, ...fields } = command as { type: string } & Record<string, unknown>;
+  const conflict = command.type === 'resolve_conflict' ? openConflict(c, command.records, command.kept) : null;
   const payload = { type: EVENT_OF[type], ...fields } as unknown as EventPayload;
-  c.events.push(envelope(c.item.case_id, me, payload, new Date()));
+  const e = envelope(c.item.case_id, me, payload, new Date());
+  c.events.push(e);
+  if (conflict) conflict.resolved = { id: e.id, by: me.id, at: e.recorded_at, kept: (fields as { kept: string }).kept, reasoning: String(fields.reasoning) };
   if (type === 'close_case') c.item.outcome = (fields.outcome as CaseListItem['outcome']) ?? null;
 }

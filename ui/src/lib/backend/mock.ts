@@ -14,8 +14,23 @@ import type { Session } from '../bindings/Session';
 import type { SignalCatalogue } from '../bindings/SignalCatalogue';
 import type { User } from '../bindings/User';
 import type { CaptureRequest } from '../bindings/CaptureRequest';
-import { makeStaffCase, openedCase, record as recordOn, view as viewOf, type MockCase } from './mock-cases';
+import type { Conflict } from '../bindings/Conflict';
+import type { DeviceView } from '../bindings/DeviceView';
+import type { EnrollmentCodeView } from '../bindings/EnrollmentCodeView';
+import type { Role } from '../bindings/Role';
+import type { SyncLine } from '../bindings/SyncLine';
+import type { SyncStatus } from '../bindings/SyncStatus';
+import {
+  addConflict as conflictIn,
+  makeStaffCase,
+  openedCase,
+  record as recordOn,
+  view as viewOf,
+  type MockCase,
+} from './mock-cases';
 import { weakness } from './mock-pin';
+import { mockCode, mockDevices, mockLink, mockQr, statusFor } from './mock-sync';
+import { looksLikeCode } from '../enroll-link';
 import catalogueData from './mock-data/catalogue.json';
 import profileData from './mock-data/profile.json';
 
@@ -57,6 +72,25 @@ export interface MockState {
   alarms: IntegrityAlarm[];
   /** Set by the mock: announces that the full check after unlock found something. */
   integrityFound?: () => void;
+  /** How this device stands with the school server (`setSync` changes it and tells the app). */
+  sync: SyncStatus;
+  /** The school's devices, once this one is linked. */
+  devices: DeviceView[];
+  /** Linking codes made on this device. */
+  codes: EnrollmentCodeView[];
+  /** Staff of the school without an account on this device, known from sync (records of theirs
+   * come from other devices). */
+  colleagues: User[];
+  /** How many rounds `syncNow` was asked for. */
+  syncRounds: number;
+  /** The next `syncNow` rejects with this, as the core words a failed round. */
+  syncFailure: ErrorBody | null;
+  /** How long a round takes, so that a test sees it running. */
+  syncDelayMs: number;
+  /** How long a new linking code is valid (15 minutes, as in the core). */
+  codeTtlMs: number;
+  /** Who the code used at `joinSchool` was made for. */
+  joiner: { full_name: string; role: Role };
 }
 
 function fail(code: string, message: string): never {
@@ -80,6 +114,14 @@ export interface MockBackend extends Backend {
   fireLocked(): void;
   /** As if the core had found the record tampered with: the alarm comes with the next unlock. */
   raiseAlarm(): void;
+  /** Puts this device on `line` (linked to the server unless `not_enrolled`) and tells the app,
+   * as the core's `sync` event does. */
+  setSync(line: SyncLine, extra?: Partial<SyncStatus>): SyncStatus;
+  /** As if the school had revoked this device: its data erased, the app told (`wiped`). */
+  fireWiped(): void;
+  /** Two decisions (or weighings) made apart on this device and another, in the case of
+   * `pupilName`, as sync brings them together. */
+  addConflict(pupilName: string, kind?: 'decision_recorded' | 'assessment_recorded'): Conflict;
 }
 
 /** `seeded`: a set-up school with a coordinator, a teacher, a board member and three cases (one
@@ -88,6 +130,8 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
   const listeners = new Set<() => void>();
   // The full check after unlock: tests raise an alarm with `state.alarms` and call these.
   const integrityListeners = new Set<() => void>();
+  const syncListeners = new Set<(status: SyncStatus) => void>();
+  const wipedListeners = new Set<() => void>();
   const state: MockState = {
     users: [],
     log: [],
@@ -101,6 +145,15 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     profile: null,
     emergencyProblem: null,
     alarms: [],
+    sync: statusFor({ kind: 'not_enrolled' }),
+    devices: [],
+    codes: [],
+    colleagues: [],
+    syncRounds: 0,
+    syncFailure: null,
+    syncDelayMs: 0,
+    codeTtlMs: 15 * 60_000,
+    joiner: { full_name: 'Pieter de Vries', role: 'teacher' },
   };
   state.integrityFound = () => integrityListeners.forEach((l) => l());
   if (options.seeded) {
@@ -117,6 +170,7 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     );
     for (const c of state.cases) state.records.set(c.case_id, openedCase(c, state.users[1], new Date('2026-11-16T08:25:00')));
     makeStaffCase(caseOfSeed(state, 'Mila de Jong'), state.users[0], 'Karin Smit', new Date('2026-11-17T09:00:00'));
+    state.colleagues.push({ id: id(), full_name: 'Esther Bos', role: 'coordinator' });
   }
   const caseOf = (caseId: string): MockCase =>
     state.records.get(caseId) ?? fail('not_found', 'Dossier niet gevonden.');
@@ -163,8 +217,63 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       with_recovery_key: false,
     });
 
+  const people = () => [...state.users.map(plain), ...state.colleagues];
+  const syncChanged = () => {
+    const status = structuredClone(state.sync);
+    syncListeners.forEach((l) => l(structuredClone(status)));
+    return status;
+  };
+  const linked = (line: SyncLine, extra: Partial<SyncStatus> = {}) => {
+    state.sync = statusFor(line, extra);
+    if (state.sync.enrolled && !state.devices.length) state.devices = mockDevices(state.users.map(plain), state.colleagues);
+    if (!state.sync.enrolled) state.devices = [];
+    return syncChanged();
+  };
+  const notLinked = () => fail('not_enrolled', 'Dit apparaat is niet gekoppeld aan de schoolserver.');
+  const checkServer = (server: string) => {
+    if (!/^https:\/\/[^\s/?#]+(\/\S*)?$/i.test(server.trim()))
+      fail('invalid_server', 'Vul het adres van de schoolserver in zoals de ICT-beheerder het gaf, bijvoorbeeld https://server.school.nl:8443.');
+  };
+  const checkCode = (code: string) => {
+    if (!looksLikeCode(code))
+      fail('bad_code', 'Dit is geen geldige koppelcode. Controleer de code of vraag de intern begeleider om een nieuwe.');
+  };
+  /** A record made here waits for the next round, when this device is linked. */
+  const queued = () => {
+    const line = state.sync.line;
+    if (line.kind === 'current' || line.kind === 'waiting') linked({ kind: 'waiting', count: state.sync.waiting + 1 });
+    else if (line.kind === 'offline') linked({ ...line, waiting: line.waiting + 1 });
+  };
+
   const backend: MockBackend = {
     state,
+    setSync(line, extra) {
+      return linked(line, extra);
+    },
+    fireWiped() {
+      Object.assign(state, {
+        users: [],
+        log: [],
+        removed: [],
+        cases: [],
+        captures: [],
+        current: null,
+        profile: null,
+        alarms: [],
+        devices: [],
+        codes: [],
+        colleagues: [],
+      });
+      state.records.clear();
+      state.sync = statusFor({ kind: 'not_enrolled' });
+      wipedListeners.forEach((l) => l());
+    },
+    addConflict(pupilName, kind = 'decision_recorded') {
+      const item = state.cases.find((c) => c.pupil_name === pupilName) ?? fail('not_found', 'Dossier niet gevonden.');
+      const mine = state.users.find((u) => u.role === 'coordinator') ?? state.users[0];
+      const theirs = state.colleagues[0] ?? mine;
+      return conflictIn(caseOf(item.case_id), kind, plain(mine), theirs, '01900000-0000-7000-8000-00000000d002', new Date(Date.now() - 26 * 3600_000));
+    },
     fireLocked() {
       state.current = null;
       listeners.forEach((l) => l());
@@ -258,15 +367,17 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       const me = signedIn();
       if (request.case_id) recordOn(caseOf(item.case_id), plain(me), { type: 'record_signal', ...request.signal });
       state.captures.push(request);
+      queued();
       return { case_id: item.case_id, recorded_at: new Date().toISOString() };
     },
     async caseView(caseId) {
-      return viewOf(caseOf(caseId), signedIn(), state.users.map(plain));
+      return viewOf(caseOf(caseId), signedIn(), people());
     },
     async record(caseId, command) {
       const me = signedIn();
       recordOn(caseOf(caseId), plain(me), command);
-      return viewOf(caseOf(caseId), me, state.users.map(plain));
+      queued();
+      return viewOf(caseOf(caseId), me, people());
     },
     async users() {
       signedIn();
@@ -346,6 +457,80 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     onIntegrity(callback) {
       integrityListeners.add(callback);
       return () => integrityListeners.delete(callback);
+    },
+    async syncStatus() {
+      return structuredClone(state.sync);
+    },
+    async syncNow() {
+      signedIn();
+      state.syncRounds += 1;
+      if (state.syncDelayMs) await new Promise((r) => setTimeout(r, state.syncDelayMs));
+      if (!state.sync.enrolled) notLinked();
+      if (state.sync.rolled_back)
+        fail('rolled_back', 'Dit apparaat is teruggezet of gewijzigd. Er wordt niets verstuurd tot de intern begeleider het heeft nagekeken.');
+      const failure = state.syncFailure;
+      if (failure) {
+        state.syncFailure = null;
+        throw new BackendError(failure);
+      }
+      return linked({ kind: 'current', at: new Date().toISOString() }, { contact_overdue: false });
+    },
+    async enrollDevice(server, code) {
+      coordinator();
+      if (state.sync.enrolled) fail('already_enrolled', 'Dit apparaat is al gekoppeld aan de schoolserver.');
+      checkServer(server);
+      checkCode(code);
+      return linked({ kind: 'current', at: new Date().toISOString() }, { server: server.trim() });
+    },
+    async joinSchool(server, code, pin) {
+      if (state.users.length) fail('already_initialised', 'Meldcode is op dit apparaat al ingericht.');
+      checkServer(server);
+      checkCode(code);
+      checkPin(pin);
+      state.profile = MOCK_PROFILE;
+      const user = { id: id(), ...state.joiner, pin };
+      state.users.push(user);
+      state.current = user;
+      // The school's users come with the code, so the timelines name who recorded elsewhere.
+      if (!state.colleagues.length) state.colleagues.push({ id: id(), full_name: 'Anouk Jansen', role: 'coordinator' });
+      linked({ kind: 'current', at: new Date().toISOString() }, { server: server.trim() });
+      return session();
+    },
+    async newEnrollmentCode(userId) {
+      coordinator();
+      if (!state.sync.enrolled) notLinked();
+      const user = state.users.find((u) => u.id === userId) ?? fail('unknown_user', 'Deze gebruiker bestaat niet op dit apparaat.');
+      const text = mockCode();
+      const link = mockLink(state.sync.server ?? '', text);
+      const code = { text, link, qr_svg: mockQr(link), expires_at: new Date(Date.now() + state.codeTtlMs).toISOString(), user_id: user.id };
+      state.codes.push(code);
+      return { ...code };
+    },
+    async devices() {
+      coordinator();
+      if (!state.sync.enrolled) notLinked();
+      return structuredClone(state.devices);
+    },
+    async revokeDevice(acting, deviceId) {
+      const me = coordinator();
+      confirmActing(me, acting);
+      const device = state.devices.find((d) => d.device_id === deviceId) ?? fail('not_found', 'Dit apparaat is niet bekend bij de schoolserver.');
+      if (device.this_device) fail('not_allowed', 'Dit apparaat kan zichzelf niet intrekken.');
+      if (device.revoked_at) fail('already_revoked', 'Dit apparaat is al ingetrokken.');
+      device.revoked_at = new Date().toISOString();
+      return structuredClone(state.devices);
+    },
+    onSync(callback) {
+      syncListeners.add(callback);
+      return () => syncListeners.delete(callback);
+    },
+    onWiped(callback) {
+      wipedListeners.add(callback);
+      return () => wipedListeners.delete(callback);
+    },
+    // Everything in the mock is on this one device: nothing ever arrives from elsewhere.
+    onReceived() {
+      return () => undefined;
     },
   };
   return backend;

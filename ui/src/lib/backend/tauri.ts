@@ -1,6 +1,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { asBackendError, type Backend } from './backend';
+import type { SyncStatus } from '../bindings/SyncStatus';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -10,12 +11,12 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
-/** Listens to one of the core's events; the returned function stops, also before `listen` has
- * resolved. */
-function subscribe(event: string, callback: () => void): () => void {
+/** Listens to one of the core's events, handing on its payload; the returned function stops,
+ * also before `listen` has resolved. */
+function subscribe<T = unknown>(event: string, callback: (payload: T) => void): () => void {
   let stop: (() => void) | null = null;
   let cancelled = false;
-  void listen(event, () => callback()).then((unlisten) => {
+  void listen<T>(event, (e) => callback(e.payload)).then((unlisten) => {
     if (cancelled) unlisten();
     else stop = unlisten;
   });
@@ -51,7 +52,17 @@ export function tauriBackend(): Backend {
     saveSettings: (settings) => call('save_settings', { settings }),
     openContact: (contact_id, channel) => call('open_contact', { contact_id, channel }),
     session: () => call('session'),
-    onLocked: (callback) => subscribe('locked', callback),
-    onIntegrity: (callback) => subscribe('integrity', callback),
+    onLocked: (callback) => subscribe('locked', () => callback()),
+    onIntegrity: (callback) => subscribe('integrity', () => callback()),
+    syncStatus: () => call('sync_status'),
+    syncNow: () => call('sync_now'),
+    enrollDevice: (server, code) => call('enroll_device', { server, code }),
+    joinSchool: (server, code, pin) => call('join_school', { server, code, pin }),
+    newEnrollmentCode: (user_id) => call('new_enrollment_code', { user_id }),
+    devices: () => call('devices'),
+    revokeDevice: (acting_pin, device_id) => call('revoke_device', { acting_pin, device_id }),
+    onSync: (callback) => subscribe<SyncStatus>('sync', callback),
+    onWiped: (callback) => subscribe('wiped', () => callback()),
+    onReceived: (callback) => subscribe('received', () => callback()),
   };
 }

@@ -43,6 +43,9 @@ export const en: Dictionary = {
     recovery_never: 'Never keep it on this device, in e-mail or in a photo.',
     recovery_confirm: 'The recovery key is in the school\'s safe.',
     start: 'Start',
+    join_hint: 'Does the school already use Meldcode on other devices? Then link this device to the school server.',
+    join: 'Link to the school server',
+    wiped: "The school has revoked this device. All of Meldcode's data on this device has been erased.",
   },
   lock: {
     title: 'Meldcode',
@@ -52,6 +55,8 @@ export const en: Dictionary = {
     unlock: 'Open',
     busy: 'Opening…',
     needs_new_pin: 'Your PIN must be set again by the care coordinator.',
+    contact_overdue:
+      'No contact with the school server for a long time: the care coordinator must unlock this device with the recovery key.',
   },
   choose_pin: {
     title: 'Choose your own PIN',

@@ -51,6 +51,9 @@ export const nl = {
     recovery_never: 'Bewaar hem nooit op dit apparaat, in e-mail of in een foto.',
     recovery_confirm: 'De herstelsleutel ligt in de kluis van de school.',
     start: 'Beginnen',
+    join_hint: 'Gebruikt de school Meldcode al op andere apparaten? Koppel dit apparaat dan aan de schoolserver.',
+    join: 'Koppelen aan de schoolserver',
+    wiped: 'De school heeft dit apparaat ingetrokken. Alle gegevens van Meldcode op dit apparaat zijn gewist.',
   },
   lock: {
     title: 'Meldcode',
@@ -60,6 +63,8 @@ export const nl = {
     unlock: 'Openen',
     busy: 'Bezig met openen…',
     needs_new_pin: 'Uw pincode moet opnieuw worden ingesteld door de intern begeleider.',
+    contact_overdue:
+      'Al lang geen contact met de schoolserver: de intern begeleider moet dit apparaat ontgrendelen met de herstelsleutel.',
   },
   choose_pin: {
     title: 'Kies uw eigen pincode',
