@@ -42,10 +42,11 @@ $(E2E_STAMP): tests/package.json tests/package-lock.json
 ui-build: ui-deps
 	cd ui && npm run --silent build -- --logLevel warn
 
-lint: ui-deps
+lint: ui-deps $(E2E_STAMP)
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cd ui && npm run --silent check
+	cd tests && ../ui/node_modules/.bin/tsc -p .
 
 unit:
 	bash scripts/with-keyring.sh cargo test --workspace --locked

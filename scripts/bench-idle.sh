@@ -72,8 +72,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# CPU seconds so far of the processes given and all their descendants; with --connections PORT,
-# also how many TCP connections they hold established to 127.0.0.1:PORT.
+# CPU seconds so far of the processes given and all their descendants, and how many processes
+# that is; with --connections PORT, also how many TCP connections they hold established to PORT.
 cpu() {
   /usr/bin/python3 - "$@" <<'PY'
 import os, sys
@@ -104,7 +104,7 @@ for p in procs:
         ticks += sum(int(v) for v in fields[11:15])
     except (OSError, IndexError, ValueError):
         pass
-out = f"{ticks / os.sysconf('SC_CLK_TCK'):.2f}"
+out = f"{ticks / os.sysconf('SC_CLK_TCK'):.2f} {len(procs)}"
 if port is not None:
     inodes = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
@@ -149,7 +149,8 @@ fresh_session() {
 }
 
 # Launches the app, lets it settle, measures $IDLE seconds. Sets m_before and m_after (the app's
-# CPU seconds), and with a port also m_server_before, m_server_after and m_held (connections).
+# CPU seconds) and m_procs (how many processes at the end), and with a port also m_server_before,
+# m_server_after and m_held (connections).
 # In this shell, not a subshell: the EXIT trap must know what to end.
 measure_app() {
   local case_dir=$1 port=${2:-}
@@ -161,14 +162,14 @@ measure_app() {
     tail -n 40 "$case_dir/app.log" >&2
     exit 1
   }
-  m_before=$(cpu "$app_pid")
-  [ -z "$port" ] || m_server_before=$(cpu "$server_pid")
+  read -r m_before _ < <(cpu "$app_pid")
+  [ -z "$port" ] || read -r m_server_before _ < <(cpu "$server_pid")
   sleep "$IDLE"
   if [ -n "$port" ]; then
-    read -r m_after m_held < <(cpu --connections "$port" "$app_pid")
-    m_server_after=$(cpu "$server_pid")
+    read -r m_after m_procs m_held < <(cpu --connections "$port" "$app_pid")
+    read -r m_server_after _ < <(cpu "$server_pid")
   else
-    m_after=$(cpu "$app_pid")
+    read -r m_after m_procs < <(cpu "$app_pid")
   fi
   kill -0 "$app_pid" 2>/dev/null || {
     echo "bench-idle: the app exited during the measurement; its log:" >&2
@@ -186,6 +187,7 @@ diff_s() { /usr/bin/python3 -c "import sys; print(f'{float(sys.argv[2]) - float(
 fresh_session "$work/unenrolled"
 measure_app "$work/unenrolled"
 unenrolled=$(diff_s "$m_before" "$m_after")
+unenrolled_procs=$m_procs
 
 # Enrolled: the school's server, a coordinator's data folder enrolled with it, the lock screen.
 mkdir -p "$work/server"
@@ -204,17 +206,21 @@ done
 port=${address##*:}
 
 fresh_session "$work/enrolled"
-MELDCODE_PIN=$PIN "$cli" init --name "$COORDINATOR" >/dev/null
+MELDCODE_PIN=$PIN "$cli" init --name "$COORDINATOR" >/dev/null ||
+  { echo "bench-idle: meldcode init failed" >&2; exit 1; }
 MELDCODE_USER=$COORDINATOR MELDCODE_PIN=$PIN MELDCODE_ENROLL_CODE=$first_code \
-  "$cli" enroll --server "https://$address" >/dev/null
+  "$cli" enroll --server "https://$address" >/dev/null ||
+  { echo "bench-idle: meldcode enroll failed; the server's log:" >&2; tail -n 20 "$work/server/log" >&2; exit 1; }
 measure_app "$work/enrolled" "$port"
 enrolled=$(diff_s "$m_before" "$m_after")
 server_cpu=$(diff_s "$m_server_before" "$m_server_after")
 held=$m_held
+enrolled_procs=$m_procs
 
 echo "Idle CPU of the app (release build; app and WebKit's processes over ${IDLE} s, after ${SETTLE} s settling; fresh display and data folder):"
-echo "  unenrolled (first-run screen): ${unenrolled} CPU s = $(percent "$unenrolled")% of one core"
-echo "  enrolled (lock screen, background sync on): ${enrolled} CPU s = $(percent "$enrolled")% of one core; stream connections to the server at the end: ${held}"
+echo "  unenrolled (first-run screen): ${unenrolled} CPU s = $(percent "$unenrolled")% of one core (${unenrolled_procs} processes)"
+echo "  enrolled (lock screen, background sync on): ${enrolled} CPU s = $(percent "$enrolled")% of one core (${enrolled_procs} processes; connections to the server at the end: ${held})"
+echo "  enrolled - unenrolled: $(diff_s "$unenrolled" "$enrolled") CPU s per ${IDLE} s"
 echo "  the server over the same ${IDLE} s: ${server_cpu} CPU s = $(percent "$server_cpu")% of one core"
 if [ "$held" = 0 ]; then
   echo "  WARNING: the enrolled app held no connection to the server: its background sync was not waiting on the stream" >&2

@@ -11,7 +11,8 @@ export async function launch(application, port = Number(process.env.TAURI_DRIVER
     port,
     logLevel: 'error',
     connectionRetryCount: 5,
-    capabilities: { 'tauri:options': { application } },
+    // tauri-driver's own capability, unknown to WebdriverIO's types.
+    capabilities: /** @type {any} */ ({ 'tauri:options': { application } }),
   });
   return browser;
 }

@@ -94,7 +94,7 @@ async function codeFor(name) {
   await select.scrollIntoView({ block: 'center' });
   const optionFor = () =>
     browser.execute(
-      (who) => [...document.querySelectorAll('#code-for option')].find((o) => o.textContent.includes(who))?.value ?? null,
+      (who) => [...document.querySelectorAll('#code-for option')].find((o) => o.textContent.includes(who))?.getAttribute('value') ?? null,
       name,
     );
   await browser.waitUntil(async () => (await optionFor()) !== null, {

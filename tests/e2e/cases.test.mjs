@@ -11,7 +11,8 @@ import {
   shot, shown, start, stop, typeInto, unlockAs,
 } from './driver.mjs';
 import {
-  advice, assessment, captureNewPupil, choose, consultation, date, decision, openCase, radio, record, sign, text, tick,
+  advice, assessment, captureNewPupil, choose, consultation, date, decision, formOf, openCase, radio, record, sign, text,
+  tick,
 } from './forms.mjs';
 
 /** The PIN the coordinator gives the teacher, who replaces it with TEACHER_PIN at first use. */
@@ -265,7 +266,7 @@ describe('the real app: whole cases', () => {
   test('the engine refuses in Dutch what the code does not allow', async () => {
     await captureNewPupil('Lotte Smit', 'groep 6', 'Komt al een week zonder jas en eten naar school.');
     await openCase('Lotte Smit');
-    kind = 'make_report';
+    formOf('make_report');
     await click('open-make_report');
     await text('facts', 'Komt zonder jas en eten.');
     await text('school_will_do', 'Volgen.');

@@ -21,6 +21,10 @@ export async function setInput(selector, value) {
 }
 
 let kind = '';
+/** Names the form the field helpers act on, for a form opened without `record`. */
+export function formOf(formKind) {
+  kind = formKind;
+}
 export const id = (field) => `#f-${kind}-${field}`;
 export const text = (field, value) => typeInto(id(field), value);
 export const date = (field, value) => setInput(id(field), value);
