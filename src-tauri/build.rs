@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "check_profile",
     "set_up",
     "unlock",
+    "release_with_recovery_key",
     "session",
     "lock",
     "touch",

@@ -7,7 +7,7 @@
 
 use crate::shell::{guard, Shell};
 use meldcode_store::sync::spool::Spool;
-use meldcode_store::sync::{SyncStatus, CONTACT_LIMIT_DAYS};
+use meldcode_store::sync::SyncStatus;
 use meldcode_store::{ErrorBody, Store, StoreError};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -115,17 +115,22 @@ async fn listen<R: Runtime>(app: AppHandle<R>) {
             continue;
         }
         let dir = app.state::<Shell>().dir.clone();
-        let waited =
-            tauri::async_runtime::spawn_blocking(move || -> Result<(bool, u64), StoreError> {
+        let waited = tauri::async_runtime::spawn_blocking(
+            move || -> Result<(Option<u64>, u64), StoreError> {
                 let Some(spool) = Spool::open_locked(&dir)? else {
                     return Err(StoreError::NotEnrolled);
                 };
                 let cursor = spool.cursor()?;
                 Ok((spool.wait_for_news(LISTEN)?, cursor))
-            })
-            .await;
+            },
+        )
+        .await;
         match waited {
-            Ok(Ok((true, cursor))) => {
+            Ok(Ok((Some(news), cursor))) => {
+                if taken_already(&app, news).await {
+                    retry = None;
+                    continue;
+                }
                 // News the round could not take (the cursor did not move since the last news)
                 // must not turn into a loop of rounds.
                 if last_news_cursor == Some(cursor) {
@@ -141,7 +146,7 @@ async fn listen<R: Runtime>(app: AppHandle<R>) {
                 sync.kick();
                 let _ = rounds.wait_for(|n| *n > before).await;
             }
-            Ok(Ok((false, _))) => retry = None,
+            Ok(Ok((None, _))) => retry = None,
             Ok(Err(StoreError::NotEnrolled)) => {
                 sync.link.send_replace(Link::Unenrolled);
             }
@@ -156,6 +161,22 @@ async fn listen<R: Runtime>(app: AppHandle<R>) {
             }
         }
     }
+}
+
+/// Whether the round running now (or the last one) already pulled past the server's cursor
+/// `news`: this device's own upload is news on the server too, and the round that sent it
+/// pulls after sending. Without this, every save would cost a second round.
+async fn taken_already<R: Runtime>(app: &AppHandle<R>, news: u64) -> bool {
+    let app = app.clone();
+    let cursor = tauri::async_runtime::spawn_blocking(move || {
+        // Waits for a round in progress to end.
+        drop(guard(&app.state::<BackgroundSync>().one_round));
+        Spool::open_locked(&app.state::<Shell>().dir)?
+            .map(|spool| spool.cursor())
+            .transpose()
+    })
+    .await;
+    matches!(cursor, Ok(Ok(Some(cursor))) if cursor >= news)
 }
 
 /// One round: hand over (when unlocked), exchange through the spool, take what arrived (when
@@ -232,7 +253,7 @@ pub fn status(shell: &Shell) -> SyncStatus {
         Some(Ok(status)) => status,
         _ => match Spool::open_locked(&shell.dir) {
             Ok(Some(spool)) => spool
-                .status(0, CONTACT_LIMIT_DAYS)
+                .status(0)
                 .unwrap_or_else(|_| SyncStatus::not_enrolled()),
             _ => SyncStatus::not_enrolled(),
         },

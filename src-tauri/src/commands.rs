@@ -91,6 +91,19 @@ pub fn unlock(
     Ok(session)
 }
 
+/// A device out of contact with the school server for too long opens with PINs again after the
+/// coordinator typed the recovery key on it; the next round may then reach the server.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn release_with_recovery_key(
+    shell: State<'_, Shell>,
+    sync: State<'_, BackgroundSync>,
+    recovery_key: Secret,
+) -> Reply<()> {
+    Store::release_with_recovery_key(&shell.dir, &recovery_key)?;
+    sync.kick();
+    Ok(())
+}
+
 /// The session as it stands (after the full check raised an alarm, say).
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn session(shell: State<'_, Shell>) -> Reply<Session> {

@@ -42,6 +42,7 @@ pub fn run() {
             commands::check_profile,
             commands::set_up,
             commands::unlock,
+            commands::release_with_recovery_key,
             commands::session,
             commands::lock,
             commands::touch,

@@ -72,6 +72,10 @@ pub enum Cmd {
     Backup { dest: PathBuf },
     /// Open with the recovery key from the school's safe and set a new PIN (coordinator).
     Recover,
+    /// Release a device that was out of contact with the school server for longer than the
+    /// school profile allows, with the recovery key (MELDCODE_RECOVERY_KEY or a prompt); its
+    /// users' PINs open it again.
+    Release,
     /// Link this device to the school's server. In an existing store (the coordinator's first
     /// device, with the code `meldcode-server init` printed) it enrolls the store; in an empty
     /// folder it sets up a new device from a code the coordinator made, asking the PIN for the

@@ -180,6 +180,11 @@ fn run(cli: Cli, out: Out) -> Result<(), Failure> {
             Store::recover(&dir, &key, who.id, &pin)?;
             out.done("recovered; users marked 'needs new PIN' get one from the coordinator (meldcode user reset-pin)");
         }
+        Cmd::Release => {
+            let key = session::read_pin("MELDCODE_RECOVERY_KEY", "Recovery key: ")?;
+            Store::release_with_recovery_key(&dir, &key)?;
+            out.done("released; the PINs open this device again");
+        }
         Cmd::Enroll { server } => {
             let code = session::read_pin("MELDCODE_ENROLL_CODE", "Enrollment code: ")?;
             if Store::exists(&dir) {

@@ -212,13 +212,29 @@ impl Device {
         result
     }
 
+    /// `background_sync::taken_already`: after the round in progress (if any), whether the
+    /// spool's cursor is past the news.
+    fn taken_already(&self, news: u64) -> bool {
+        {
+            let mut bg = self.background();
+            while bg.running && !self.stopping() {
+                bg = self.changed.wait(bg).unwrap();
+            }
+        }
+        Spool::open_locked(&self.dir)
+            .ok()
+            .flatten()
+            .and_then(|s| s.cursor().ok())
+            .is_some_and(|cursor| cursor >= news)
+    }
+
     /// `background_sync::listen`: wait on the server's stream through the spool; on news, kick
     /// a round and wait until it finished.
     fn listen(&self) {
         let mut retry: Option<Duration> = None;
         let mut last_news_cursor: Option<u64> = None;
         while !self.stopping() {
-            let waited = (|| -> Result<(bool, u64), StoreError> {
+            let waited = (|| -> Result<(Option<u64>, u64), StoreError> {
                 let Some(spool) = Spool::open_locked(&self.dir)? else {
                     return Err(StoreError::NotEnrolled);
                 };
@@ -229,7 +245,11 @@ impl Device {
                 return;
             }
             match waited {
-                Ok((true, cursor)) => {
+                Ok((Some(news), cursor)) => {
+                    if self.taken_already(news) {
+                        retry = None;
+                        continue;
+                    }
                     if last_news_cursor == Some(cursor) {
                         let wait = next_retry(retry);
                         retry = Some(wait);
@@ -249,7 +269,7 @@ impl Device {
                         bg = self.changed.wait(bg).unwrap();
                     }
                 }
-                Ok((false, _)) => retry = None,
+                Ok((None, _)) => retry = None,
                 Err(StoreError::NotEnrolled) => return,
                 Err(_) => {
                     let wait = next_retry(retry);

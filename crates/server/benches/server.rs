@@ -178,10 +178,11 @@ fn a_to_b(label: &str, database_url: Option<&str>) {
             let h = s.spawn(move || {
                 ready_tx.send(()).unwrap();
                 // The stream answers at once with the current cursor; wait for a newer one.
-                while !b
+                while b
                     .transport
                     .wait_for_news(cursor, Duration::from_secs(10))
                     .unwrap()
+                    .is_none()
                 {}
                 let page = b.transport.pull(cursor, 100).unwrap();
                 (Instant::now(), page)

@@ -321,3 +321,74 @@ fn a_revoked_device_hears_it_at_its_next_contact_and_wipes_itself() {
     // A goes on.
     a.sync().expect("A syncs");
 }
+
+#[test]
+fn a_device_out_of_contact_past_the_schools_limit_opens_after_the_recovery_key_only() {
+    keyring_session();
+    let server = InProcess::start(None);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut profile = SchoolProfile::mozaiek();
+    profile.contact_limit_days = 14;
+    let made =
+        Store::init(&tmp.path().join("a"), profile, "Anouk Jansen", PIN, FAST).expect("init");
+    let recovery_key = made.recovery_key.clone();
+    let mut a = made.store;
+    a.enroll(&server.url, &server.first_code().text())
+        .expect("enrolled");
+    let b_dir = tmp.path().join("b");
+    let (b, bea) = joined(&server, &mut a, &b_dir, "Bea Bakker", Role::Teacher);
+    drop(b);
+    let spool = || {
+        Spool::open_locked(&b_dir)
+            .expect("spool")
+            .expect("enrolled")
+    };
+
+    // Within the school's limit (14 days, from the profile the code carried): the PIN opens.
+    spool().backdate_contact(13).expect("backdated");
+    assert!(!spool().status(0).expect("status").contact_overdue);
+    drop(Store::unlock(&b_dir, bea, OTHER_PIN).expect("13 days: the PIN opens"));
+
+    // Past it: the right PIN is refused, and not counted as a wrong one.
+    spool().backdate_contact(15).expect("backdated");
+    assert!(spool().status(0).expect("status").contact_overdue);
+    for _ in 0..6 {
+        assert!(matches!(
+            Store::unlock(&b_dir, bea, OTHER_PIN),
+            Err(StoreError::ContactOverdue { limit_days: 14, .. })
+        ));
+    }
+    // A clock set back before the last contact does not hide the days away.
+    spool().backdate_contact(-3).expect("in the future");
+    assert!(matches!(
+        Store::unlock(&b_dir, bea, OTHER_PIN),
+        Err(StoreError::ContactOverdue { .. })
+    ));
+    spool().backdate_contact(15).expect("backdated");
+
+    // The recovery key from the school's safe releases the device; a wrong one does not.
+    let other = Store::init(
+        &tmp.path().join("elsewhere"),
+        SchoolProfile::mozaiek(),
+        "Anouk Jansen",
+        PIN,
+        FAST,
+    )
+    .expect("another school")
+    .recovery_key;
+    assert!(matches!(
+        Store::release_with_recovery_key(&b_dir, &other),
+        Err(StoreError::WrongRecoveryKey)
+    ));
+    assert!(Store::release_with_recovery_key(&b_dir, "not a key").is_err());
+    assert!(Store::unlock(&b_dir, bea, OTHER_PIN).is_err());
+    Store::release_with_recovery_key(&b_dir, &recovery_key).expect("released");
+    assert!(!spool().status(0).expect("status").contact_overdue);
+    let mut b = Store::unlock(&b_dir, bea, OTHER_PIN).expect("the PIN opens again");
+    b.sync().expect("contact again");
+    let status = b.sync_status().expect("status");
+    assert!(!status.contact_overdue);
+    assert!(status
+        .last_contact
+        .is_some_and(|at| chrono::Utc::now() - at < chrono::Duration::minutes(5)));
+}

@@ -61,6 +61,12 @@ pub enum StoreError {
     ServerUnreachable {
         detail: String,
     },
+    /// An enrolled device out of contact with the school server for longer than the school's
+    /// limit: it opens with the recovery key only (a coordinator's).
+    ContactOverdue {
+        last_contact: chrono::DateTime<chrono::Utc>,
+        limit_days: u32,
+    },
 }
 
 impl StoreError {
@@ -91,6 +97,7 @@ impl StoreError {
             Self::NotEnrolled => "not_enrolled",
             Self::Server(e) => server_code(e.code),
             Self::ServerUnreachable { .. } => "server_unreachable",
+            Self::ContactOverdue { .. } => "contact_overdue",
         }
     }
 
@@ -125,6 +132,10 @@ impl StoreError {
             Self::NotEnrolled => "Dit apparaat is niet gekoppeld aan een schoolserver.".into(),
             Self::Server(e) => server_message(e),
             Self::ServerUnreachable { detail } => format!("De schoolserver is niet bereikbaar ({detail}). Wat u vastlegt, blijft bewaard op dit apparaat en gaat mee zodra er weer verbinding is."),
+            Self::ContactOverdue { last_contact, limit_days } => format!(
+                "Dit apparaat heeft sinds {} geen contact gehad met de schoolserver, langer dan de {limit_days} dagen die de school toestaat. Daarom opent het niet meer met een pincode: de intern begeleider geeft het vrij met de herstelsleutel uit de kluis. Zorg daarna dat het apparaat verbinding heeft met het schoolnetwerk.",
+                last_contact.with_timezone(&chrono::Local).format("%d-%m-%Y")
+            ),
         }
     }
 }

@@ -2,8 +2,9 @@
 // its side: the status line on home in each of its states, linking this device in the settings
 // (a pasted link filling both fields), a linking code with its QR code and its lifetime, the
 // devices with a revocation confirmed by the coordinator's own PIN, joining the school at first
-// run, a device the school revoked, and two decisions made apart in a case, resolved. Every state
-// gets the axe-core audit, the 44 px touch-target check and a screenshot
+// run, a device out of contact too long at the lock screen (released with the recovery key), a
+// device the school revoked, and two decisions made apart in a case,
+// resolved. Every state gets the axe-core audit, the 44 px touch-target check and a screenshot
 // (ui/test-results/screenshots/sync).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -223,11 +224,28 @@ for (const [size, viewport] of Object.entries(SIZES)) {
       await check('home-after-join');
     });
 
-    test('the lock screen says when the device must be unlocked with the recovery key', async () => {
+    test('out of contact too long: the recovery key releases the device, then the PINs open it', async () => {
       await page.goto(`${site.base}?mock=seeded`);
-      await mock(page, (m) => m.setSync({ kind: 'offline', since: new Date(Date.now() - 40 * 24 * 3600_000).toISOString(), waiting: 3 }, { contact_overdue: true }));
-      await page.getByTestId('contact-overdue').getByText('ontgrendelen met de herstelsleutel').waitFor();
+      // 3 October 2026, 10:00 local time: the notice names the day.
+      const since = new Date(2026, 9, 3, 10, 0).toISOString();
+      await mock(page, (m, s) => m.setSync({ kind: 'offline', since: s, waiting: 3 }, { contact_overdue: true }), since);
+      await page.getByTestId('contact-overdue').getByText('Geen contact met de schoolserver sinds 3 oktober 2026').waitFor();
+      const key = page.getByLabel('Herstelsleutel');
+      await key.waitFor();
+      assert.equal(await page.getByLabel('Pincode').count(), 0, 'no PIN pad');
+      assert.equal(await page.getByRole('button', { name: /Pieter de Vries/ }).count(), 0, 'no one to choose');
       await check('lock-contact-overdue');
+      await key.fill('ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRSS');
+      await page.getByRole('button', { name: 'Apparaat vrijgeven' }).click();
+      await page.getByTestId('lock-error').getByText('De herstelsleutel klopt niet.').waitFor();
+      assert.equal(await key.inputValue(), '');
+      await check('lock-contact-overdue-wrong-key');
+      await key.fill('abcd efgh ijkl mnop qrst uvwx yz23 4567 abcd efgh ijkl mnop qrst');
+      await page.getByRole('button', { name: 'Apparaat vrijgeven' }).click();
+      await page.getByTestId('released').waitFor();
+      await check('lock-released');
+      await page.getByRole('button', { name: /Pieter de Vries/ }).click();
+      await page.getByLabel('Pincode').waitFor();
     });
 
     test('a device the school revoked goes back to the first run, saying so calmly', async () => {

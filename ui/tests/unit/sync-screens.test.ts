@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import App from '../../src/App.svelte';
-import { mockBackend, type MockBackend } from '../../src/lib/backend/mock';
+import { MOCK_RECOVERY_KEY, mockBackend, type MockBackend } from '../../src/lib/backend/mock';
 import { setLanguage } from '../../src/lib/i18n/index.svelte';
 import { clock } from '../../src/lib/sync';
 
@@ -48,9 +48,10 @@ describe('the sync status line', () => {
 
   it('syncs on one tap, busy meanwhile, and shows a failed round\'s message', async () => {
     const backend = mockBackend({ seeded: true });
-    backend.setSync({ kind: 'waiting', count: 3 }, { contact_overdue: true, problem: { code: 'server_unreachable', message: 'De schoolserver antwoordt niet.' } });
     backend.state.syncDelayMs = 50;
     await unlockAs(backend, 'Pieter de Vries', '735142');
+    // Overdue once signed in: at the lock screen it would have taken the recovery key.
+    backend.setSync({ kind: 'waiting', count: 3 }, { contact_overdue: true, problem: { code: 'server_unreachable', message: 'De schoolserver antwoordt niet.' } });
     expect((await screen.findByTestId('sync-state')).textContent).toBe('3 wachten op verzending');
     expect(screen.getByTestId('sync-overdue').textContent).toBe(
       'Al lang geen contact met de schoolserver: de intern begeleider moet dit apparaat ontgrendelen met de herstelsleutel.',
@@ -76,15 +77,133 @@ describe('the sync status line', () => {
 });
 
 describe('the lock screen', () => {
-  it('says when the device has been out of contact too long, before anyone tries a PIN', async () => {
+  /** Last contact at 10:00 local time on 3 October 2026, long past the school's limit. */
+  const overdue = (backend: MockBackend) =>
+    backend.setSync({ kind: 'offline', since: new Date(2026, 9, 3, 10, 0).toISOString(), waiting: 2 }, { contact_overdue: true });
+
+  async function choose(backend: MockBackend, name: string) {
+    render(App, { backend });
+    await fireEvent.click(await screen.findByRole('button', { name: new RegExp(name) }));
+  }
+
+  it('says when the device has been out of contact too long, with the day of the last contact, before anyone tries a PIN', async () => {
     const backend = mockBackend({ seeded: true });
     render(App, { backend });
     await screen.findByText('Wie bent u?');
     expect(screen.queryByTestId('contact-overdue')).toBeNull();
-    backend.setSync({ kind: 'offline', since: new Date(Date.now() - 40 * 24 * 3600_000).toISOString(), waiting: 0 }, { contact_overdue: true });
+    overdue(backend);
     expect((await screen.findByTestId('contact-overdue')).textContent).toBe(
-      'Al lang geen contact met de schoolserver: de intern begeleider moet dit apparaat ontgrendelen met de herstelsleutel.',
+      'Geen contact met de schoolserver sinds 3 oktober 2026: langer dan de school toestaat. Een pincode opent het nu niet. De intern begeleider geeft het vrij met de herstelsleutel uit de kluis.',
     );
+    // No PIN opens it now: no one to choose, the recovery key instead.
+    expect(screen.queryByRole('button', { name: /Anouk Jansen/ })).toBeNull();
+    expect(screen.queryByLabelText('Pincode')).toBeNull();
+    expect(screen.getByLabelText('Herstelsleutel')).toBeTruthy();
+  });
+
+  it('without a last contact, says only that it has been too long', async () => {
+    const backend = mockBackend({ seeded: true });
+    backend.setSync({ kind: 'waiting', count: 1 }, { contact_overdue: true, last_contact: null });
+    render(App, { backend });
+    expect((await screen.findByTestId('contact-overdue')).textContent).toBe(
+      'Dit apparaat heeft te lang geen contact gehad met de schoolserver. Een pincode opent het nu niet. De intern begeleider geeft het vrij met de herstelsleutel uit de kluis.',
+    );
+  });
+
+  it('overdue: the recovery key releases the device, a wrong key is refused, then the PINs open it again', async () => {
+    const backend = mockBackend({ seeded: true });
+    overdue(backend);
+    render(App, { backend });
+    const field = (await screen.findByLabelText('Herstelsleutel')) as HTMLInputElement;
+    expect(field.id).toBe('recovery-key');
+    expect(field.dataset.testid).toBe('recovery-key-input');
+    expect([field.type, field.getAttribute('autocomplete'), field.getAttribute('autocapitalize'), field.getAttribute('spellcheck')]).toEqual([
+      'text', 'off', 'characters', 'false',
+    ]);
+    expect(screen.getByText(/^Intern begeleider: typ de herstelsleutel van het papier uit de kluis\./)).toBeTruthy();
+
+    const button = screen.getByRole('button', { name: 'Apparaat vrijgeven' });
+    expect(button).toHaveProperty('disabled', true);
+    await fireEvent.input(field, { target: { value: 'ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRSS' } });
+    await fireEvent.click(button);
+    const error = await screen.findByTestId('lock-error');
+    expect(error.getAttribute('role')).toBe('alert');
+    expect(error.textContent).toBe('De herstelsleutel klopt niet. Controleer hem met het papier uit de kluis.');
+    expect(field.value).toBe('');
+    expect(backend.state.sync.contact_overdue).toBe(true);
+
+    // Typed from the paper as it comes: small letters and spaces are fine.
+    await fireEvent.input(field, { target: { value: 'abcd efgh ijkl mnop qrst uvwx yz23 4567 abcd efgh ijkl mnop qrst' } });
+    await fireEvent.click(button);
+    expect((await screen.findByTestId('released')).textContent).toBe('Het apparaat is vrijgegeven. Kies uw naam en typ uw pincode.');
+    expect(screen.queryByTestId('contact-overdue')).toBeNull();
+    expect(backend.state.current).toBeNull();
+    // A teacher opens it with her own PIN.
+    await fireEvent.click(screen.getByRole('button', { name: /Pieter de Vries/ }));
+    await fireEvent.input(await screen.findByLabelText('Pincode'), { target: { value: '735142' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Openen' }));
+    await screen.findByRole('button', { name: 'Nieuwe signalering' });
+    expect(backend.state.current?.full_name).toBe('Pieter de Vries');
+  });
+
+  it('not overdue: the PIN pad as always, and no recovery key field', async () => {
+    const backend = mockBackend({ seeded: true });
+    backend.setSync({ kind: 'current', at: new Date().toISOString() });
+    await choose(backend, 'Anouk Jansen');
+    await screen.findByLabelText('Pincode');
+    expect(screen.getByRole('button', { name: '5' })).toBeTruthy();
+    expect(screen.queryByTestId('contact-overdue')).toBeNull();
+    expect(screen.queryByTestId('recovery-key-input')).toBeNull();
+    await fireEvent.input(screen.getByLabelText('Pincode'), { target: { value: '482913' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Openen' }));
+    await screen.findByRole('button', { name: 'Nieuwe signalering' });
+  });
+
+  it('a PIN the core refuses as overdue turns the screen to the recovery key', async () => {
+    const backend = mockBackend({ seeded: true });
+    backend.setSync({ kind: 'current', at: new Date().toISOString() });
+    await choose(backend, 'Anouk Jansen');
+    // The core knows before the app has heard: no sync event.
+    backend.state.sync.contact_overdue = true;
+    await fireEvent.input(await screen.findByLabelText('Pincode'), { target: { value: '482913' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Openen' }));
+    await screen.findByLabelText('Herstelsleutel');
+    expect(screen.getByTestId('lock-error').textContent).toMatch(/^Dit apparaat heeft sinds \d\d-\d\d-\d{4} geen contact gehad/);
+    expect(screen.queryByLabelText('Pincode')).toBeNull();
+    expect(backend.state.current).toBeNull();
+  });
+
+  it('in English too', async () => {
+    const backend = mockBackend({ seeded: true });
+    backend.state.settings.language = 'en';
+    overdue(backend);
+    render(App, { backend });
+    expect((await screen.findByTestId('contact-overdue')).textContent).toBe(
+      'No contact with the school server since 3 October 2026: longer than the school allows. A PIN does not open it now. The care coordinator releases it with the recovery key from the safe.',
+    );
+    await fireEvent.input(screen.getByLabelText('Recovery key'), { target: { value: 'WRONG' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Release this device' }));
+    expect((await screen.findByTestId('lock-error')).textContent).toBe('The recovery key is not right. Check it against the paper from the safe.');
+  });
+});
+
+describe('the mock\'s recovery key, as the core answers', () => {
+  it('refuses every PIN while overdue, until the key releases the device', async () => {
+    const backend = mockBackend({ seeded: true });
+    const [anouk, pieter] = backend.state.users;
+    backend.setSync({ kind: 'current', at: new Date().toISOString() }, { contact_overdue: true });
+    await expect(backend.unlock(anouk.id, '482913')).rejects.toMatchObject({ code: 'contact_overdue' });
+    await expect(backend.unlock(pieter.id, '000000')).rejects.toMatchObject({ code: 'contact_overdue' });
+    await expect(backend.releaseWithRecoveryKey('ABCD')).rejects.toMatchObject({ code: 'wrong_recovery_key' });
+    await expect(backend.unlock(pieter.id, '735142')).rejects.toMatchObject({ code: 'contact_overdue' });
+    await backend.releaseWithRecoveryKey(MOCK_RECOVERY_KEY);
+    expect(backend.state.current).toBeNull();
+    expect((await backend.unlock(pieter.id, '735142')).user.full_name).toBe('Pieter de Vries');
+  });
+
+  it('is the key the first run shows', async () => {
+    const backend = mockBackend();
+    expect((await backend.setUp(null, 'Anouk Jansen', '482913')).recovery_key).toBe(MOCK_RECOVERY_KEY);
   });
 });
 

@@ -117,7 +117,19 @@ pub struct SchoolProfile {
     /// Working days from the first signal by which step 4 (weighing) is due.
     #[serde(default = "default_weigh_days")]
     pub weigh_within_working_days: u32,
+    /// Days an enrolled device may go without contact with the school server before it opens
+    /// with the recovery key only: a device kept away from the network never hears that it was
+    /// revoked.
+    #[serde(default = "default_contact_limit_days")]
+    pub contact_limit_days: u32,
     pub contacts: Vec<Contact>,
+}
+
+/// The contact limit when the profile sets none.
+pub const DEFAULT_CONTACT_LIMIT_DAYS: u32 = 30;
+
+fn default_contact_limit_days() -> u32 {
+    DEFAULT_CONTACT_LIMIT_DAYS
 }
 
 fn default_consult_days() -> u32 {
@@ -259,6 +271,7 @@ mod tests {
                 weigh_within_working_days: 20,
             }
         );
+        assert_eq!(profile.contact_limit_days, DEFAULT_CONTACT_LIMIT_DAYS);
         assert_eq!(profile.contacts.len(), 9);
         let board = profile.contact("schoolbestuur").expect("board contact");
         assert_eq!(board.kind, ContactKind::Board);
@@ -403,6 +416,18 @@ mod tests {
             .filter(|p| p.contact.is_none() && p.field == "contacts")
             .collect();
         assert_eq!(messages.len(), 2, "{err}");
+    }
+
+    #[test]
+    fn profile_sets_the_days_a_device_may_go_without_contact() {
+        let mut json = mozaiek_json();
+        json["contact_limit_days"] = 14.into();
+        let profile = SchoolProfile::from_json(&json.to_string()).expect("valid profile");
+        assert_eq!(profile.contact_limit_days, 14);
+        for wrong in [0, 6, 366, -1] {
+            json["contact_limit_days"] = wrong.into();
+            assert!(has(&refused(&json), None, "contact_limit_days"), "{wrong}");
+        }
     }
 
     #[test]

@@ -22,6 +22,7 @@ struct RawProfile {
     report_on_doubt: bool,
     consult_within_working_days: Option<i64>,
     weigh_within_working_days: Option<i64>,
+    contact_limit_days: Option<i64>,
     #[serde(default)]
     contacts: Vec<RawContact>,
     /// Collected to report misspelt fields, which serde would otherwise ignore silently or
@@ -176,6 +177,7 @@ fn check(raw: RawProfile, problems: &mut Problems) -> Option<SchoolProfile> {
             "De termijn voor de weging ligt vóór die voor de consultatie; een weging rust op de consultatie.".to_owned(),
         );
     }
+    let contact_limit_days = contact_limit(raw.contact_limit_days, problems);
     Some(SchoolProfile {
         school_name,
         town,
@@ -183,8 +185,28 @@ fn check(raw: RawProfile, problems: &mut Problems) -> Option<SchoolProfile> {
         report_on_doubt: raw.report_on_doubt,
         consult_within_working_days: consult,
         weigh_within_working_days: weigh,
+        contact_limit_days,
         contacts,
     })
+}
+
+/// Days without contact with the school server after which a device asks for the recovery key:
+/// at least a week (a holiday week offline is normal), at most a year.
+fn contact_limit(raw: Option<i64>, problems: &mut Problems) -> u32 {
+    match raw {
+        None => super::DEFAULT_CONTACT_LIMIT_DAYS,
+        Some(days) => match u32::try_from(days) {
+            Ok(d) if (7..=365).contains(&d) => d,
+            _ => {
+                problems.add(
+                    None,
+                    "contact_limit_days",
+                    format!("'{days}' dagen kan niet: kies een termijn van 7 tot 365 dagen."),
+                );
+                super::DEFAULT_CONTACT_LIMIT_DAYS
+            }
+        },
+    }
 }
 
 /// A term in working days: at least one, and at most a school term (60 working days).

@@ -8,6 +8,7 @@ use crate::crypto::{self, KdfParams};
 use crate::db;
 use crate::error::{Result, StoreError};
 use crate::keyring;
+use crate::sync::spool::Spool;
 use crate::vault::anchor::{AlarmKind, AnchoredHead, IntegrityAlarm, TODO_NL};
 use crate::vault::lockout::{Lockout, Now};
 use crate::vault::{check_pin_strength, keys, lock_vault, RawVault, Vault};
@@ -133,6 +134,7 @@ impl Store {
         let path = vault_path(dir);
         let _guard = lock_vault(&path)?;
         let (mut vault, entry) = Vault::load(&path)?;
+        refuse_when_out_of_contact(dir, &entry)?;
         let now = Now::read();
         let (wait, rebased) = vault.pin_wait(user, &now)?;
         if wait > 0 {
@@ -279,6 +281,26 @@ impl Store {
         Self::open_checked(dir, conn, db_key, user, entry, vault)
     }
 
+    /// Releases a device that was out of contact with the school server for longer than the
+    /// school allows: whoever holds the recovery key from the school's safe (the coordinator)
+    /// has the device in hand, so it gets the school's limit again from now and its users' PINs
+    /// open it. Nothing else changes. The key must open this device's database.
+    pub fn release_with_recovery_key(dir: &Path, recovery_text: &str) -> Result<()> {
+        let path = vault_path(dir);
+        let _guard = lock_vault(&path)?;
+        let (vault, entry) = Vault::load(&path)?;
+        let recovery_key = crypto::parse_recovery_key(recovery_text)?;
+        let candidates = keys::recovery_keys(&vault, &recovery_key);
+        if candidates.is_empty() {
+            return Err(StoreError::WrongRecoveryKey);
+        }
+        open_newest(dir, candidates)?;
+        match Spool::open(dir, &entry.secret)? {
+            Some(spool) => spool.release(),
+            None => Ok(()),
+        }
+    }
+
     /// After the key opened the database: compares the log with the heads the vault and the
     /// keyring remember, raises what is missing, anchors the heads as they are now and saves.
     fn open_checked(
@@ -300,6 +322,20 @@ impl Store {
         entry.own_seq = vault.own_seq();
         Self::from_parts(dir, conn, db_key, user, entry, &vault)
     }
+}
+
+/// A device kept away from the school server never hears that it was revoked: past the
+/// school's limit, a PIN no longer opens it.
+fn refuse_when_out_of_contact(dir: &Path, entry: &keyring::DeviceEntry) -> Result<()> {
+    if let Some(spool) = Spool::open(dir, &entry.secret)? {
+        if let Some((last_contact, limit_days)) = spool.contact_overdue()? {
+            return Err(StoreError::ContactOverdue {
+                last_contact,
+                limit_days,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Opens the database with the newest key that fits: during a re-key the vault holds two, and a

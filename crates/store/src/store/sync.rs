@@ -7,9 +7,7 @@ use crate::sync::config::{self, Membership};
 use crate::sync::inbox::Applied;
 use crate::sync::spool::{Link, Spool};
 use crate::sync::transport::{normalise_url, ClientIdentity, Pin, Transport};
-use crate::sync::{
-    round, DeviceUser, DeviceView, NewEnrollmentCode, SyncReport, SyncStatus, CONTACT_LIMIT_DAYS,
-};
+use crate::sync::{round, DeviceUser, DeviceView, NewEnrollmentCode, SyncReport, SyncStatus};
 use crate::vault::anchor::AnchoredHead;
 use crate::vault::{keys, lock_vault, Vault};
 use crate::{db, keyring};
@@ -86,6 +84,7 @@ impl Store {
                     spool
                 }
             };
+            spool.keep_contact_limit(self.profile.contact_limit_days)?;
             self.spool = Some(spool);
         }
         self.spool.as_mut().ok_or(StoreError::NotEnrolled)
@@ -125,7 +124,9 @@ impl Store {
             coordinator: enrolled.coordinator,
         }
         .save(&self.conn)?;
-        self.spool = Some(Spool::create(&self.dir, &self.entry.secret, &link)?);
+        let spool = Spool::create(&self.dir, &self.entry.secret, &link)?;
+        spool.keep_contact_limit(self.profile.contact_limit_days)?;
+        self.spool = Some(spool);
         self.sync()
     }
 
@@ -228,12 +229,12 @@ impl Store {
             return Ok(SyncStatus::not_enrolled());
         };
         let unqueued = round::not_handed_over(&self.conn, own, spool)?;
-        spool.status(unqueued, CONTACT_LIMIT_DAYS)
+        spool.status(unqueued)
     }
 
     /// Waits for the server to say something new arrived (true), or `wait` to pass (false).
     pub fn wait_for_news(&mut self, wait: Duration) -> Result<bool> {
-        self.spool()?.wait_for_news(wait)
+        Ok(self.spool()?.wait_for_news(wait)?.is_some())
     }
 
     /// The school's devices, for the coordinator's *Apparaten* screen.
@@ -456,6 +457,7 @@ impl Store {
             identity,
         };
         let mut spool = Spool::create(dir, &device_secret, &link)?;
+        spool.keep_contact_limit(pack.profile.contact_limit_days)?;
         spool.round()?;
         let mut known = vec![device_id];
         let applied = round::take(

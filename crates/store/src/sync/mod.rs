@@ -16,10 +16,6 @@ use chrono::{DateTime, Utc};
 use meldcode_engine::{DeviceId, Role, UserId};
 use serde::Serialize;
 
-/// Days without contact with the server after which a device must be unlocked with the
-/// recovery key (the school profile's setting comes later; this is its default).
-pub const CONTACT_LIMIT_DAYS: u32 = 30;
-
 /// What one round of sync did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SyncReport {

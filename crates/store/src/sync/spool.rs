@@ -14,6 +14,7 @@ use super::{ServerHead, SyncLine, SyncStatus};
 use crate::crypto::{self, Key};
 use crate::error::{ErrorBody, Result, StoreError};
 use chrono::{DateTime, Duration as Days, Utc};
+use meldcode_engine::profile::DEFAULT_CONTACT_LIMIT_DAYS;
 use meldcode_sync::api::{Head, Hello, PullPage, Upload};
 use meldcode_sync::ingest::{ChainTip, MAX_BATCH};
 use meldcode_sync::keys::WrappedCaseKey;
@@ -379,8 +380,9 @@ impl Spool {
         self.get_u64("cursor")
     }
 
-    /// Waits for the server to say something new arrived (true), or `wait` to pass (false).
-    pub fn wait_for_news(&self, wait: Duration) -> Result<bool> {
+    /// Waits for the server to say something arrived after this device's cursor (the server's
+    /// cursor then), or `wait` to pass (`None`).
+    pub fn wait_for_news(&self, wait: Duration) -> Result<Option<u64>> {
         self.transport()?.wait_for_news(self.cursor()?, wait)
     }
 
@@ -397,9 +399,51 @@ impl Spool {
             .unwrap_or_default())
     }
 
+    /// Keeps the school's contact limit where the locked device can read it.
+    pub(crate) fn keep_contact_limit(&self, days: u32) -> Result<()> {
+        self.set("contact_limit_days", &days.to_string())
+    }
+
+    fn contact_limit(&self) -> Result<u32> {
+        Ok(self
+            .get("contact_limit_days")?
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(DEFAULT_CONTACT_LIMIT_DAYS))
+    }
+
+    /// The last contact (or release with the recovery key), when it is longer ago than the
+    /// school allows; or when the clock now reads more than a day before it: a clock set back
+    /// must not hide the days away.
+    pub fn contact_overdue(&self) -> Result<Option<(DateTime<Utc>, u32)>> {
+        let limit = self.contact_limit()?;
+        let last = match (
+            self.get_time("last_contact")?,
+            self.get_time("released_at")?,
+        ) {
+            (Some(contact), Some(released)) => contact.max(released),
+            (Some(at), None) | (None, Some(at)) => at,
+            (None, None) => return Ok(None),
+        };
+        let now = Utc::now();
+        let overdue = now - last > Days::days(i64::from(limit)) || last - now > Days::days(1);
+        Ok(overdue.then_some((last, limit)))
+    }
+
+    /// The recovery key released this device (Store::release_with_recovery_key).
+    pub(crate) fn release(&self) -> Result<()> {
+        self.set("released_at", &Utc::now().to_rfc3339())
+    }
+
+    /// For tests: as if the last contact was `days` ago.
+    #[doc(hidden)]
+    pub fn backdate_contact(&self, days: i64) -> Result<()> {
+        let at = Utc::now() - Days::days(days);
+        self.set("last_contact", &at.to_rfc3339())
+    }
+
     /// The status line's facts. `unqueued` counts own records not yet moved here (known only
-    /// while unlocked); `contact_limit_days` is the school's limit (0: none).
-    pub fn status(&self, unqueued: u64, contact_limit_days: u32) -> Result<SyncStatus> {
+    /// while unlocked).
+    pub fn status(&self, unqueued: u64) -> Result<SyncStatus> {
         let confirmed = self.get_u64("confirmed")?;
         let (queued, _) = self.queued_tip()?;
         let waiting = queued.saturating_sub(confirmed) + unqueued;
@@ -424,9 +468,7 @@ impl Spool {
                 at: last_contact.unwrap_or_else(Utc::now),
             }
         };
-        let contact_overdue = contact_limit_days > 0
-            && last_contact
-                .is_some_and(|at| Utc::now() - at > Days::days(i64::from(contact_limit_days)));
+        let contact_overdue = self.contact_overdue()?.is_some();
         Ok(SyncStatus {
             enrolled: true,
             server: self.get("server")?,

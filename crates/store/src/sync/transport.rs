@@ -282,12 +282,12 @@ impl Transport {
         self.post("/v1/devices/revoke", req)
     }
 
-    /// Waits on the server's stream until its cursor passes `cursor` (true) or `wait` is over
-    /// (false). No polling: the server writes when something arrives.
-    pub fn wait_for_news(&self, cursor: u64, wait: Duration) -> Result<bool> {
+    /// Waits on the server's stream until its cursor passes `cursor` (the server's cursor then)
+    /// or `wait` is over (`None`). No polling: the server writes when something arrives.
+    pub fn wait_for_news(&self, cursor: u64, wait: Duration) -> Result<Option<u64>> {
         let response = self.send(reqwest::Method::GET, "/v1/stream", |r| r.timeout(wait))?;
         if !response.status().is_success() {
-            return Self::answer::<()>(response).map(|()| false);
+            return Self::answer::<()>(response).map(|()| None);
         }
         let mut lines = BufReader::new(response).lines();
         loop {
@@ -298,12 +298,12 @@ impl Transport {
                         .and_then(|d| d.trim().parse::<u64>().ok())
                     {
                         if n > cursor {
-                            return Ok(true);
+                            return Ok(Some(n));
                         }
                     }
                 }
                 // The time-out ends the stream: nothing new.
-                Some(Err(_)) | None => return Ok(false),
+                Some(Err(_)) | None => return Ok(None),
             }
         }
     }

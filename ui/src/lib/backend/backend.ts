@@ -31,7 +31,13 @@ export interface Backend {
   checkProfile(text: string): Promise<SchoolProfile>;
   /** `profileText` null means the provisioned or else the built-in profile. */
   setUp(profileText: string | null, coordinatorName: string, pin: string): Promise<Setup>;
+  /** Rejects with `contact_overdue` when this device has been out of contact with the school
+   * server for longer than the school allows: then only the recovery key opens it. */
   unlock(userId: string, pin: string): Promise<Session>;
+  /** The coordinator releases a device out of contact for too long with the school's recovery
+   * key (the paper from the safe; spaces and case do not matter): the PINs open it again.
+   * Rejects with `wrong_recovery_key` when the key does not open this device. */
+  releaseWithRecoveryKey(recoveryKey: string): Promise<void>;
   lock(): Promise<void>;
   touch(): Promise<void>;
   listCases(search: string | null): Promise<CaseListItem[]>;

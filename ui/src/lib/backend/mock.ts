@@ -37,6 +37,12 @@ import profileData from './mock-data/profile.json';
 export const MOCK_CATALOGUE = catalogueData as unknown as SignalCatalogue;
 export const MOCK_PROFILE = profileData as unknown as SchoolProfile;
 
+/** The school's recovery key, as `setUp` shows it once (seeded or not, the mock has this one). */
+export const MOCK_RECOVERY_KEY = 'ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRST';
+
+/** A recovery key as the core reads it: letters and digits only, in capitals. */
+const keyChars = (key: string) => key.replace(/[^a-z0-9]/gi, '').toUpperCase();
+
 /** `mustChangePin`: the coordinator set this PIN (added the user or reset it). */
 type MockUser = User & { pin: string; mustChangePin?: boolean };
 
@@ -181,6 +187,18 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     if (me.role !== 'coordinator') fail('not_allowed', 'Alleen de intern begeleider beheert gebruikers.');
     return me;
   };
+  const userById = (userId: string): MockUser =>
+    state.users.find((u) => u.id === userId) ?? fail('unknown_user', 'Deze gebruiker bestaat niet op dit apparaat.');
+  /** The core's words, with the last contact as it writes it (dd-mm-jjjj) and the school's limit. */
+  const overdue = (): never => {
+    const at = new Date(state.sync.last_contact ?? Date.now());
+    const day = [at.getDate(), at.getMonth() + 1].map((n) => String(n).padStart(2, '0')).join('-');
+    const limit = (state.profile ?? MOCK_PROFILE).contact_limit_days;
+    return fail(
+      'contact_overdue',
+      `Dit apparaat heeft sinds ${day}-${at.getFullYear()} geen contact gehad met de schoolserver, langer dan de ${limit} dagen die de school toestaat. Daarom opent het niet meer met een pincode: de intern begeleider geeft het vrij met de herstelsleutel uit de kluis. Zorg daarna dat het apparaat verbinding heeft met het schoolnetwerk.`,
+    );
+  };
   const checkPin = (pin: string) => {
     const why = weakness(pin);
     if (why) fail('weak_pin', why);
@@ -320,14 +338,24 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       state.current = user;
       return {
         session: session(),
-        recovery_key: 'ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRST',
+        recovery_key: MOCK_RECOVERY_KEY,
       };
     },
+    // Out of contact too long (`state.sync.contact_overdue`, as `setSync` sets it): no PIN
+    // opens the device, whoever it is, until a round reaches the server or the recovery key
+    // releases it.
     async unlock(userId, pin) {
-      const user = state.users.find((u) => u.id === userId) ?? fail('unknown_user', 'Deze gebruiker bestaat niet op dit apparaat.');
+      if (state.sync.contact_overdue) overdue();
+      const user = userById(userId);
       if (user.pin !== pin) fail('wrong_pin', 'Onjuiste pincode. Nog 3 poging(en) voordat u moet wachten.');
       state.current = user;
       return session();
+    },
+    // The released device has the school's limit again from now: the PINs open it.
+    async releaseWithRecoveryKey(recoveryKey) {
+      if (keyChars(recoveryKey) !== keyChars(MOCK_RECOVERY_KEY))
+        fail('wrong_recovery_key', 'De herstelsleutel klopt niet. Controleer hem met het papier uit de kluis.');
+      state.sync = { ...state.sync, contact_overdue: false };
     },
     async lock() {
       state.current = null;
@@ -398,7 +426,7 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       const me = coordinator();
       if (userId === me.id) fail('not_allowed', 'U kunt uzelf niet verwijderen.');
       confirmActing(me, acting);
-      const gone = state.users.find((u) => u.id === userId) ?? fail('unknown_user', 'Deze gebruiker bestaat niet op dit apparaat.');
+      const gone = userById(userId);
       state.users = state.users.filter((u) => u !== gone);
       state.removed.push(plain(gone));
       logged(me, 'user_removed', gone.id);
@@ -407,7 +435,7 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       const me = coordinator();
       checkPin(pin);
       confirmActing(me, acting);
-      const user = state.users.find((u) => u.id === userId) ?? fail('unknown_user', 'Deze gebruiker bestaat niet op dit apparaat.');
+      const user = userById(userId);
       user.pin = pin;
       user.mustChangePin = true;
       logged(me, 'pin_reset', user.id);
@@ -499,7 +527,7 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     async newEnrollmentCode(userId) {
       coordinator();
       if (!state.sync.enrolled) notLinked();
-      const user = state.users.find((u) => u.id === userId) ?? fail('unknown_user', 'Deze gebruiker bestaat niet op dit apparaat.');
+      const user = userById(userId);
       const text = mockCode();
       const link = mockLink(state.sync.server ?? '', text);
       const code = { text, link, qr_svg: mockQr(link), expires_at: new Date(Date.now() + state.codeTtlMs).toISOString(), user_id: user.id };

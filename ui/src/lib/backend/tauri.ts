@@ -34,6 +34,7 @@ export function tauriBackend(): Backend {
     setUp: (profile_text, coordinator_name, pin) =>
       call('set_up', { profile_text, coordinator_name, pin }),
     unlock: (user_id, pin) => call('unlock', { user_id, pin }),
+    releaseWithRecoveryKey: (recovery_key) => call('release_with_recovery_key', { recovery_key }),
     lock: () => call('lock'),
     touch: () => call('touch'),
     listCases: (search) => call('list_cases', { search }),

@@ -15,4 +15,10 @@ consult_within_working_days: number,
 /**
  * Working days from the first signal by which step 4 (weighing) is due.
  */
-weigh_within_working_days: number, contacts: Array<Contact>, };
+weigh_within_working_days: number, 
+/**
+ * Days an enrolled device may go without contact with the school server before it opens
+ * with the recovery key only: a device kept away from the network never hears that it was
+ * revoked.
+ */
+contact_limit_days: number, contacts: Array<Contact>, };

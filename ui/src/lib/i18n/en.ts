@@ -57,6 +57,13 @@ export const en: Dictionary = {
     needs_new_pin: 'Your PIN must be set again by the care coordinator.',
     contact_overdue:
       'No contact with the school server for a long time: the care coordinator must unlock this device with the recovery key.',
+    overdue_since: 'No contact with the school server since {{date}}: longer than the school allows.',
+    overdue_long: 'This device has been out of contact with the school server for too long.',
+    overdue_todo: 'A PIN does not open it now. The care coordinator releases it with the recovery key from the safe.',
+    recovery_intro: 'Care coordinator: type the recovery key from the paper in the safe. Then the PINs open this device again.',
+    recovery_key: 'Recovery key',
+    recovery_unlock: 'Release this device',
+    released: 'This device is released. Choose your name and enter your PIN.',
   },
   choose_pin: {
     title: 'Choose your own PIN',
@@ -228,6 +235,9 @@ export const en: Dictionary = {
     weak_pin:
       'This PIN or passphrase is too easy to guess. Choose at least 6 digits without a date, run or repeat, or a passphrase of at least 12 characters.',
     locked: 'The app is locked. Choose your name and enter your PIN.',
+    contact_overdue:
+      'This device has been out of contact with the school server for longer than the school allows, so it no longer opens with a PIN: the care coordinator releases it with the recovery key from the safe.',
+    wrong_recovery_key: 'The recovery key is not right. Check it against the paper from the safe.',
     open_failed: 'This device cannot open that. Use a phone and the number shown.',
     invalid_profile: 'The profile file has problems (details in Dutch below).',
     emergency_numbers_unreadable:

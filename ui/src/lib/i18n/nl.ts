@@ -65,6 +65,13 @@ export const nl = {
     needs_new_pin: 'Uw pincode moet opnieuw worden ingesteld door de intern begeleider.',
     contact_overdue:
       'Al lang geen contact met de schoolserver: de intern begeleider moet dit apparaat ontgrendelen met de herstelsleutel.',
+    overdue_since: 'Geen contact met de schoolserver sinds {{date}}: langer dan de school toestaat.',
+    overdue_long: 'Dit apparaat heeft te lang geen contact gehad met de schoolserver.',
+    overdue_todo: 'Een pincode opent het nu niet. De intern begeleider geeft het vrij met de herstelsleutel uit de kluis.',
+    recovery_intro: 'Intern begeleider: typ de herstelsleutel van het papier uit de kluis. Daarna openen de pincodes dit apparaat weer.',
+    recovery_key: 'Herstelsleutel',
+    recovery_unlock: 'Apparaat vrijgeven',
+    released: 'Het apparaat is vrijgegeven. Kies uw naam en typ uw pincode.',
   },
   choose_pin: {
     title: 'Kies uw eigen pincode',
