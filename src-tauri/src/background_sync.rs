@@ -34,8 +34,9 @@ pub struct BackgroundSync {
     link: watch::Sender<Link>,
     /// Counts finished rounds, so that the push listener waits for the round it asked for.
     rounds: watch::Sender<u64>,
-    /// One round at a time, whether the loop or *Nu synchroniseren* runs it.
-    one_round: Mutex<()>,
+    /// One round at a time, whether the loop or *Nu synchroniseren* runs it. Holds the spool
+    /// the rounds use, opened at the first round after start or enrollment.
+    one_round: Mutex<Option<Spool>>,
 }
 
 impl BackgroundSync {
@@ -49,7 +50,7 @@ impl BackgroundSync {
             })
             .0,
             rounds: watch::channel(0).0,
-            one_round: Mutex::new(()),
+            one_round: Mutex::new(None),
         }
     }
 
@@ -60,6 +61,7 @@ impl BackgroundSync {
     }
 
     pub fn enrolled(&self) {
+        *guard(&self.one_round) = None;
         self.link.send_replace(Link::Online);
         self.kick();
     }
@@ -185,8 +187,8 @@ pub fn run_round<R: Runtime>(app: &AppHandle<R>) -> Result<SyncStatus, ErrorBody
     let shell = app.state::<Shell>();
     let sync = app.state::<BackgroundSync>();
     let result = {
-        let _one = guard(&sync.one_round);
-        round(&shell, &sync)
+        let mut spool = guard(&sync.one_round);
+        round(&shell, &sync, &mut spool)
     };
     sync.rounds.send_modify(|n| *n += 1);
     // Colleagues' records were taken into the dossier: the open screens read them again.
@@ -207,14 +209,21 @@ pub fn run_round<R: Runtime>(app: &AppHandle<R>) -> Result<SyncStatus, ErrorBody
 }
 
 /// Returns how many received events were taken into the dossier.
-fn round(shell: &Shell, sync: &BackgroundSync) -> Result<u64, ErrorBody> {
+fn round(
+    shell: &Shell,
+    sync: &BackgroundSync,
+    cached: &mut Option<Spool>,
+) -> Result<u64, ErrorBody> {
     if let Some(Err(e)) = shell.with_open_store(Store::hand_over) {
         eprintln!(
             "Meldcode: hand-over to the sync spool failed ({})",
             e.code()
         );
     }
-    let Some(mut spool) = Spool::open_locked(&shell.dir)? else {
+    if cached.is_none() {
+        *cached = Spool::open_locked(&shell.dir)?;
+    }
+    let Some(spool) = cached.as_mut() else {
         sync.link.send_replace(Link::Unenrolled);
         return Ok(0);
     };
@@ -265,6 +274,8 @@ pub fn status(shell: &Shell) -> SyncStatus {
 fn wipe<R: Runtime>(app: &AppHandle<R>) {
     let shell = app.state::<Shell>();
     shell.drop_store();
+    // The rounds' spool is closed before its file goes.
+    *guard(&app.state::<BackgroundSync>().one_round) = None;
     if let Err(e) = Store::wipe(&shell.dir) {
         eprintln!("Meldcode: wiping after revocation failed ({})", e.code());
     }

@@ -87,6 +87,8 @@ struct Background {
 struct Device {
     dir: PathBuf,
     store: Mutex<Store>,
+    /// The rounds' spool, kept open between rounds as the shell keeps it.
+    spool: Mutex<Option<Spool>>,
     background: Mutex<Background>,
     changed: Condvar,
     stop: AtomicBool,
@@ -98,6 +100,7 @@ impl Device {
         let device = Arc::new(Self {
             dir: dir.to_owned(),
             store: Mutex::new(store),
+            spool: Mutex::new(None),
             background: Mutex::new(Background::default()),
             changed: Condvar::new(),
             stop: AtomicBool::new(false),
@@ -200,7 +203,11 @@ impl Device {
             eprintln!("bench: hand-over failed ({})", e.code());
         }
         let result = (|| {
-            let Some(mut spool) = Spool::open_locked(&self.dir)? else {
+            let mut cached = self.spool.lock().unwrap();
+            if cached.is_none() {
+                *cached = Spool::open_locked(&self.dir)?;
+            }
+            let Some(spool) = cached.as_mut() else {
                 return Ok(0);
             };
             let exchanged = spool.round();

@@ -64,6 +64,9 @@ pub struct RoundReport {
 
 pub struct Spool {
     conn: Connection,
+    /// Made once per spool: one HTTP client (with its runtime thread) and its kept-alive TLS
+    /// connection serve every round, instead of a handshake per round.
+    transport: std::sync::OnceLock<Transport>,
 }
 
 impl Spool {
@@ -79,7 +82,10 @@ impl Spool {
     fn open_at(path: &Path, device_secret: &Key) -> Result<Self> {
         let mut conn = crate::db::open_keyed(path, &spool_key(device_secret)?)?;
         MIGRATIONS.to_latest(&mut conn)?;
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            transport: std::sync::OnceLock::new(),
+        })
     }
 
     /// Opens the spool of the device whose data folder is `dir` with the secret from the OS
@@ -150,8 +156,12 @@ impl Spool {
     }
 
     pub fn transport(&self) -> Result<Transport> {
+        if let Some(transport) = self.transport.get() {
+            return Ok(transport.clone());
+        }
         let link = self.link()?;
-        Transport::new(&link.server, Pin::Full(link.fingerprint), &link.identity)
+        let transport = Transport::new(&link.server, Pin::Full(link.fingerprint), &link.identity)?;
+        Ok(self.transport.get_or_init(|| transport).clone())
     }
 
     /// The last own event queued: (seq, hash); the chain's tip as far as the server can know.

@@ -117,6 +117,8 @@ impl ClientIdentity {
     }
 }
 
+/// Cheap to clone: clones share the client, its connections and the pinned certificate.
+#[derive(Clone)]
 pub struct Transport {
     http: reqwest::blocking::Client,
     base: String,
