@@ -44,9 +44,26 @@ pub fn open(path: &Path, key: &Key, create: bool) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Finishes SQLite's and SQLCipher's set-up in this thread, once per process. SQLCipher sets up
+/// its crypto provider and registers `sqlcipher_export` (which backups use) after SQLite has
+/// marked itself initialised, outside SQLite's lock: a connection that another thread opens in
+/// that moment misses them ("no such function: sqlcipher_export", seen in a test run). Opening
+/// a connection runs the set-up to its end before it returns, and the `Once` holds every other
+/// caller until it has. The app calls this before its webview starts, since WebKit opens SQLite
+/// databases in the same process.
+pub fn initialise() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // An in-memory database cannot fail to open but for lack of memory; then the next
+        // real open reports it.
+        let _ = Connection::open_in_memory();
+    });
+}
+
 /// Opens (or creates) a SQLCipher file with a raw key and this store's durability settings; the
 /// caller brings its own schema.
 pub(crate) fn open_keyed(path: &Path, key: &Key) -> Result<Connection> {
+    initialise();
     // CREATE also when opening an existing file: ATTACH (used by backups) inherits the flags.
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
