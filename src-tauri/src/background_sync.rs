@@ -167,18 +167,18 @@ async fn listen<R: Runtime>(app: AppHandle<R>) {
 
 /// Whether the round running now (or the last one) already pulled past the server's cursor
 /// `news`: this device's own upload is news on the server too, and the round that sent it
-/// pulls after sending. Without this, every save would cost a second round.
+/// pulls after sending. Without this, every save would cost a second round. No round yet (no
+/// spool kept): not taken.
 async fn taken_already<R: Runtime>(app: &AppHandle<R>, news: u64) -> bool {
     let app = app.clone();
     let cursor = tauri::async_runtime::spawn_blocking(move || {
-        // Waits for a round in progress to end.
-        drop(guard(&app.state::<BackgroundSync>().one_round));
-        Spool::open_locked(&app.state::<Shell>().dir)?
-            .map(|spool| spool.cursor())
-            .transpose()
+        // Waits for a round in progress to end, then reads the spool it used.
+        guard(&app.state::<BackgroundSync>().one_round)
+            .as_ref()
+            .map(Spool::cursor)
     })
     .await;
-    matches!(cursor, Ok(Ok(Some(cursor))) if cursor >= news)
+    matches!(cursor, Ok(Some(Ok(cursor))) if cursor >= news)
 }
 
 /// One round: hand over (when unlocked), exchange through the spool, take what arrived (when

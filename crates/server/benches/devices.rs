@@ -220,7 +220,7 @@ impl Device {
     }
 
     /// `background_sync::taken_already`: after the round in progress (if any), whether the
-    /// spool's cursor is past the news.
+    /// rounds' spool's cursor is past the news.
     fn taken_already(&self, news: u64) -> bool {
         {
             let mut bg = self.background();
@@ -228,9 +228,10 @@ impl Device {
                 bg = self.changed.wait(bg).unwrap();
             }
         }
-        Spool::open_locked(&self.dir)
-            .ok()
-            .flatten()
+        self.spool
+            .lock()
+            .unwrap()
+            .as_ref()
             .and_then(|s| s.cursor().ok())
             .is_some_and(|cursor| cursor >= news)
     }

@@ -243,11 +243,7 @@ impl Store {
             }
             Err(other) => return Err(other),
         };
-        let candidates = keys::recovery_keys(&vault, &recovery_key);
-        if candidates.is_empty() {
-            return Err(StoreError::WrongRecoveryKey);
-        }
-        let (conn, db_key, generation) = open_newest(dir, candidates)?;
+        let (conn, db_key, generation) = open_with_recovery_key(dir, &vault, &recovery_key)?;
         keys::keep_generation(&mut vault, generation);
         keys::seal_for_recovery(&mut vault, &recovery_key, &db_key, generation)?;
         // The database says who is a coordinator: the vault may be the thing that was changed.
@@ -290,11 +286,7 @@ impl Store {
         let _guard = lock_vault(&path)?;
         let (vault, entry) = Vault::load(&path)?;
         let recovery_key = crypto::parse_recovery_key(recovery_text)?;
-        let candidates = keys::recovery_keys(&vault, &recovery_key);
-        if candidates.is_empty() {
-            return Err(StoreError::WrongRecoveryKey);
-        }
-        open_newest(dir, candidates)?;
+        open_with_recovery_key(dir, &vault, &recovery_key)?;
         match Spool::open(dir, &entry.secret)? {
             Some(spool) => spool.release(),
             None => Ok(()),
@@ -336,6 +328,19 @@ fn refuse_when_out_of_contact(dir: &Path, entry: &keyring::DeviceEntry) -> Resul
         }
     }
     Ok(())
+}
+
+/// Opens the database with a key the recovery key unseals from the vault.
+fn open_with_recovery_key(
+    dir: &Path,
+    vault: &Vault,
+    recovery_key: &crypto::Key,
+) -> Result<(rusqlite::Connection, crypto::Key, u32)> {
+    let candidates = keys::recovery_keys(vault, recovery_key);
+    if candidates.is_empty() {
+        return Err(StoreError::WrongRecoveryKey);
+    }
+    open_newest(dir, candidates)
 }
 
 /// Opens the database with the newest key that fits: during a re-key the vault holds two, and a
