@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "new_enrollment_code",
     "devices",
     "revoke_device",
+    "assign_user_to_device",
 ];
 
 fn main() {

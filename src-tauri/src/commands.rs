@@ -13,7 +13,7 @@ use meldcode_store::projection::CaseListItem;
 use meldcode_store::sync::{DeviceView, EnrollmentCodeView, SyncStatus};
 use meldcode_store::{
     provisioning, CaptureRequest, CaptureResult, CaseView, DeviceSettings, ErrorBody,
-    FirstRunProfile, KdfParams, LockScreen, Proof, SchoolLog, Session, Setup, Store,
+    FirstRunProfile, KdfParams, LockScreen, Proof, SchoolLog, Session, Setup, Store, StoreError,
 };
 use tauri::{AppHandle, Manager, State};
 use tauri_plugin_opener::OpenerExt;
@@ -331,7 +331,12 @@ pub async fn join_school(
 ) -> Reply<Session> {
     off_the_runtime(app, move |app| {
         let shell = app.state::<Shell>();
-        let store = Store::join(&shell.dir, &server, &code, &pin, KdfParams::DEFAULT)?;
+        let joined = Store::join(&shell.dir, &server, &code, &pin, KdfParams::DEFAULT);
+        if matches!(joined, Err(StoreError::JoinedUseOtherPin)) {
+            // Set up and enrolled, but locked: the UI goes to the lock screen with the reason.
+            app.state::<BackgroundSync>().enrolled();
+        }
+        let store = joined?;
         let session = store.session();
         shell.open(store);
         app.state::<BackgroundSync>().enrolled();
@@ -353,6 +358,31 @@ pub async fn new_enrollment_code(app: AppHandle, user_id: UserId) -> Reply<Enrol
 pub async fn devices(app: AppHandle) -> Reply<Vec<DeviceView>> {
     off_the_runtime(app, |app| {
         app.state::<Shell>().with_store(|s| Ok(s.devices()?))
+    })
+    .await
+}
+
+/// Lets a colleague work on another enrolled device too, with the coordinator's own PIN:
+/// recorded in the school log and sent at once, so that the list shows her there.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn assign_user_to_device(
+    app: AppHandle,
+    acting_pin: Secret,
+    user_id: UserId,
+    device_id: DeviceId,
+) -> Reply<Vec<DeviceView>> {
+    off_the_runtime(app, move |app| {
+        app.state::<Shell>().with_store(|s| {
+            s.assign_user(Proof::Pin(&acting_pin), user_id, device_id)?;
+            // Recorded; should the network go just now, it goes with the next round.
+            if let Err(e) = s.sync() {
+                eprintln!(
+                    "Meldcode: the assignment waits for the next round ({})",
+                    e.code()
+                );
+            }
+            Ok(s.devices()?)
+        })
     })
     .await
 }

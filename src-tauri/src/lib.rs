@@ -70,6 +70,7 @@ pub fn run() {
             commands::new_enrollment_code,
             commands::devices,
             commands::revoke_device,
+            commands::assign_user_to_device,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -162,9 +162,15 @@ describe('sync between two real app instances through the school server', () => 
     await click('join-school');
     await typeInto('[data-testid="join-server"]', toServer.url);
     await typeInto('[data-testid="join-code"]', code);
-    await typeInto('#join-pin', TEACHER_PIN);
-    await typeInto('#join-pin-again', TEACHER_PIN);
+    // The first PIN the coordinator gave her; she chooses her own at once, for all her devices.
+    await typeInto('#join-pin', TEACHER_FIRST_PIN);
+    await typeInto('#join-pin-again', TEACHER_FIRST_PIN);
     await click('join-submit');
+    await (await browser.$('#current-pin')).waitForDisplayed({ timeout: 60_000 });
+    await typeInto('#current-pin', TEACHER_FIRST_PIN);
+    await typeInto('#new-pin', TEACHER_PIN);
+    await typeInto('#new-pin-again', TEACHER_PIN);
+    await click('change-pin');
     await shown('new-signal', 60_000);
     await waitForLine(/Bijgewerkt om/);
   });
@@ -324,5 +330,38 @@ describe('sync between two real app instances through the school server', () => 
       }),
       'meldcode no longer opens A\'s folder',
     );
+  });
+
+  test('B: the teacher is assigned to B too, and the PIN she chose on A opens it', async () => {
+    use(b);
+    await click('nav-settings');
+    await click('open-devices');
+    await shown('devices');
+    let assigned = false;
+    for (const row of await browser.$$('[data-testid="device"]')) {
+      if (!(await (await row.$('[data-testid="this-device"]')).isExisting())) continue;
+      const button = await row.$('[data-testid="add-colleague"]');
+      await button.scrollIntoView({ block: 'center' });
+      await button.click();
+      const who = await row.$('[data-testid="add-who"]');
+      await who.waitForDisplayed({ timeout: 10_000 });
+      await who.selectByVisibleText(`${TEACHER} (leerkracht)`);
+      await (await row.$('[data-testid="add-next"]')).click();
+      await typeInto('[data-testid="own-pin-input"]', PIN);
+      await click('confirm-send');
+      assigned = true;
+      break;
+    }
+    assert.ok(assigned, 'B listed as this device');
+    const message = await shown('add-message', 30_000);
+    assert.match(await message.getText(), new RegExp(TEACHER));
+    await shot('sync-assigned-here');
+    await click('lock');
+    await shown(`user-${TEACHER}`, 30_000);
+    await click(`user-${TEACHER}`);
+    await typeInto('[data-testid="pin-input"]', TEACHER_PIN);
+    await click('unlock');
+    await shown('new-signal', 30_000);
+    await shot('sync-teacher-on-b');
   });
 });

@@ -126,6 +126,13 @@ pub enum UserCmd {
     },
     /// Change your own PIN (the new one from MELDCODE_NEW_PIN or a prompt).
     ChangePin,
+    /// Let a colleague work on another enrolled device too (see `meldcode sync` and the
+    /// coordinator's device list for device ids); her PIN opens it after its next round.
+    Assign {
+        user: String,
+        #[arg(long)]
+        device: String,
+    },
     /// Give a user another role.
     SetRole {
         user: String,

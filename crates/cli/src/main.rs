@@ -105,6 +105,19 @@ fn run(cli: Cli, out: Out) -> Result<(), Failure> {
                     store.reset_pin(proof(), who.id, &pin)?;
                     out.done("PIN set");
                 }
+                UserCmd::Assign { user, device } => {
+                    let who = session::resolve_user_in_store(&store, &user)?;
+                    let device =
+                        device
+                            .trim()
+                            .parse()
+                            .map_err(|_| meldcode_store::StoreError::Invalid {
+                                message: "not a device id".into(),
+                            })?;
+                    store.assign_user(proof(), who, device)?;
+                    store.sync()?;
+                    out.done("assigned; the device takes her in at its next round");
+                }
                 UserCmd::SetRole { user, role } => {
                     let who = session::resolve_user(&dir, Some(&user))?;
                     store.change_role(proof(), who.id, role.into())?;
@@ -193,12 +206,17 @@ fn run(cli: Cli, out: Out) -> Result<(), Failure> {
                 out.json_value(&report);
             } else {
                 let pin = new_pin("PIN for the user this device is for: ")?;
-                let store = Store::join(&dir, &server, &code, &pin, KdfParams::DEFAULT)?;
-                out.done(&format!(
-                    "device enrolled for {}; {} case(s) received",
-                    store.user().full_name,
-                    store.list_cases(None)?.len()
-                ));
+                match Store::join(&dir, &server, &code, &pin, KdfParams::DEFAULT) {
+                    Ok(store) => out.done(&format!(
+                        "device enrolled for {}; {} case(s) received",
+                        store.user().full_name,
+                        store.list_cases(None)?.len()
+                    )),
+                    Err(meldcode_store::StoreError::JoinedUseOtherPin) => out.done(
+                        "device enrolled; unlock it with the PIN you have on your other devices",
+                    ),
+                    Err(e) => return Err(e.into()),
+                }
             }
         }
         Cmd::Sync { watch, command } => {

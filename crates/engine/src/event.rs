@@ -119,6 +119,18 @@ pub enum EventPayload {
         role: crate::people::Role,
         with_recovery_key: bool,
     },
+    /// A user chose a new PIN herself (a first PIN set by someone else, or any later change). In
+    /// a school with a server it holds on all her devices, which hear of it through this record.
+    PinChanged {
+        user: UserId,
+    },
+    /// The colleague may work on another device of the school too: it receives her cases, and
+    /// her PIN opens it.
+    UserAssigned {
+        user: UserId,
+        device: crate::ids::DeviceId,
+        with_recovery_key: bool,
+    },
 }
 
 impl EventPayload {
@@ -197,6 +209,8 @@ impl EventPayload {
             Self::UserRemoved { .. } => "user_removed",
             Self::PinReset { .. } => "pin_reset",
             Self::RoleChanged { .. } => "role_changed",
+            Self::UserAssigned { .. } => "user_assigned",
+            Self::PinChanged { .. } => "pin_changed",
         }
     }
 }

@@ -22,7 +22,13 @@ pub enum AdminAction {
     Add,
     ResetPin,
     Remove,
-    ChangeRole { to: Role },
+    ChangeRole {
+        to: Role,
+    },
+    /// Lets the colleague work on another device of the school too.
+    Assign {
+        device: crate::ids::DeviceId,
+    },
 }
 
 /// How the administrator proved who they are: their own PIN again, or the recovery key from the
@@ -82,7 +88,10 @@ pub fn check_admin(
     if touches_leadership && !director_or_key {
         return Err(refused("admin_leadership_account", LEADERSHIP_ONLY));
     }
-    if action == AdminAction::ResetPin && target.suspect_in_staff_case && !director_or_key {
+    // Assigning a suspect to a device would also keep the staff case off that device (R2): like
+    // a reset, it is the director's to do.
+    let takes_over = matches!(action, AdminAction::ResetPin | AdminAction::Assign { .. });
+    if takes_over && target.suspect_in_staff_case && !director_or_key {
         return Err(refused(
             "admin_leadership_account",
             "De pincode van deze collega stelt alleen de directie opnieuw in.",
@@ -99,7 +108,8 @@ pub struct SchoolLogEntry {
     pub recorded_at: DateTime<Utc>,
     pub author: UserId,
     pub author_role: Role,
-    /// `user_added`, `user_removed`, `pin_reset` or `role_changed`.
+    /// `user_added`, `user_removed`, `pin_reset`, `role_changed`, `user_assigned` or
+    /// `pin_changed`.
     pub kind: String,
     pub subject: UserId,
     /// The role given (added, changed to); none for a reset or a removal.
@@ -127,6 +137,12 @@ pub fn school_log(events: &[Envelope]) -> Vec<SchoolLogEntry> {
                     role,
                     with_recovery_key,
                 } => (*user, Some(*role), *with_recovery_key),
+                EventPayload::UserAssigned {
+                    user,
+                    with_recovery_key,
+                    ..
+                } => (*user, None, *with_recovery_key),
+                EventPayload::PinChanged { user } => (*user, None, false),
                 _ => return None,
             };
             Some(SchoolLogEntry {
@@ -159,6 +175,11 @@ pub fn admin_event(action: AdminAction, user: &User, authority: Authority) -> Ev
         AdminAction::ChangeRole { to } => EventPayload::RoleChanged {
             user: user.id,
             role: to,
+            with_recovery_key,
+        },
+        AdminAction::Assign { device } => EventPayload::UserAssigned {
+            user: user.id,
+            device,
             with_recovery_key,
         },
     }
@@ -240,6 +261,45 @@ mod tests {
             Authority::OwnPin
         )
         .is_ok());
+    }
+
+    #[test]
+    fn r14_assigning_a_colleague_to_a_device_is_administration() {
+        let device = crate::ids::DeviceId(uuid::Uuid::from_u128(7));
+        let assign = AdminAction::Assign { device };
+        let teacher = target(Role::Teacher);
+        assert!(check_admin(actor(Role::Coordinator), assign, teacher, Authority::OwnPin).is_ok());
+        assert!(check_admin(actor(Role::Teacher), assign, teacher, Authority::OwnPin).is_err());
+        let err = check_admin(
+            actor(Role::Coordinator),
+            assign,
+            target(Role::Director),
+            Authority::OwnPin,
+        )
+        .expect_err("leadership");
+        assert_eq!(err.code, "admin_leadership_account");
+        let user = User {
+            id: UserId::from_u128(2),
+            full_name: "Sanne de Vries".into(),
+            role: Role::Teacher,
+        };
+        assert_eq!(
+            admin_event(assign, &user, Authority::OwnPin).kind(),
+            "user_assigned"
+        );
+    }
+
+    #[test]
+    fn r2_a_coordinator_cannot_put_a_suspect_on_a_device() {
+        let suspect = Target {
+            suspect_in_staff_case: true,
+            ..target(Role::Teacher)
+        };
+        let assign = AdminAction::Assign {
+            device: crate::ids::DeviceId(uuid::Uuid::from_u128(7)),
+        };
+        assert!(check_admin(actor(Role::Coordinator), assign, suspect, Authority::OwnPin).is_err());
+        assert!(check_admin(actor(Role::Director), assign, suspect, Authority::OwnPin).is_ok());
     }
 
     #[test]

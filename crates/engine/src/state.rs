@@ -256,7 +256,9 @@ impl CaseState {
             EventPayload::UserAdded { .. }
             | EventPayload::UserRemoved { .. }
             | EventPayload::PinReset { .. }
-            | EventPayload::RoleChanged { .. } => {}
+            | EventPayload::RoleChanged { .. }
+            | EventPayload::UserAssigned { .. }
+            | EventPayload::PinChanged { .. } => {}
         }
         self
     }

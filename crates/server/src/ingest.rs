@@ -99,6 +99,12 @@ fn upload_in(
                         roles_changed = true;
                     }
                     DirectoryChange::Removed { user } => tx.remove_user(*user)?,
+                    // The device may now receive cases it could not before: their whole
+                    // history, as after a new role.
+                    DirectoryChange::Assigned { user, device } => {
+                        tx.assign(*device, *user)?;
+                        roles_changed = true;
+                    }
                 }
             } else {
                 tracing::warn!(device = %sender, seq = h.seq, "directory change by a non-administrator not applied");
@@ -123,7 +129,9 @@ fn upload_in(
         }
         tx.put_case(*case, &row)?;
     }
-    // A new or changed role may open cases from before to a device: it receives them whole.
+    // A new or changed role, or a user newly assigned to a device, may open cases from before
+    // to a device: it receives them whole. The batch's last cursor is past every cursor a
+    // device can hold now, so its next pull sends the history of every case it now may see.
     if let (true, Some(at)) = (roles_changed, cursor) {
         tx.widen_all(at)?;
     }

@@ -5,6 +5,7 @@
 pub mod enrollment;
 pub mod http;
 pub mod ingest;
+pub mod pins;
 pub mod pull;
 pub mod storage;
 pub mod tls;

@@ -3,9 +3,12 @@
 //! Each check is written once; `conformance!` runs it as `sqlite::<name>` and
 //! `postgresql::<name>`.
 
+#[path = "support/backend.rs"]
+mod backend;
 #[path = "support/postgres_cluster.rs"]
 mod postgres_cluster;
 
+use backend::Backend;
 use meldcode_engine::access::Audience;
 use meldcode_engine::people::Role;
 use meldcode_engine::{CaseId, DeviceId, UserId};
@@ -18,42 +21,8 @@ use meldcode_sync::sealed::SealedEvent;
 use meldcode_sync::Hash;
 use postgres_cluster::TempCluster;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, OnceLock};
+use std::sync::mpsc;
 use std::time::Duration;
-
-/// One PostgreSQL cluster for the whole test binary (its watchdog stops it when we exit).
-static CLUSTER: OnceLock<TempCluster> = OnceLock::new();
-
-/// One test's database: a folder (SQLite's file lives there) and, for PostgreSQL, the URL of
-/// a database of its own. `open` may be called again for a second server on the same data.
-struct Backend {
-    dir: tempfile::TempDir,
-    url: Option<String>,
-}
-
-impl Backend {
-    fn sqlite() -> Self {
-        Self {
-            dir: tempfile::tempdir().expect("creates a temporary folder"),
-            url: None,
-        }
-    }
-
-    fn postgresql() -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let cluster = CLUSTER.get_or_init(TempCluster::start);
-        let name = format!("conformance_{}", NEXT.fetch_add(1, Ordering::Relaxed));
-        Self {
-            dir: tempfile::tempdir().expect("creates a temporary folder"),
-            url: Some(cluster.create_database(&name)),
-        }
-    }
-
-    fn open(&self) -> Storage {
-        Storage::open(self.dir.path(), self.url.as_deref()).expect("opens the storage")
-    }
-}
 
 /// `storage:` checks take the storage; `backend:` checks open more than one server on the
 /// same data.
@@ -64,8 +33,8 @@ macro_rules! conformance {
             $(#[test] fn $b() { super::$b(&super::Backend::sqlite()); })*
         }
         mod postgresql {
-            $(#[test] fn $s() { let b = super::Backend::postgresql(); super::$s(&b.open()); })*
-            $(#[test] fn $b() { super::$b(&super::Backend::postgresql()); })*
+            $(#[test] fn $s() { let b = super::Backend::postgresql("conformance"); super::$s(&b.open()); })*
+            $(#[test] fn $b() { super::$b(&super::Backend::postgresql("conformance")); })*
         }
     };
 }
@@ -872,7 +841,7 @@ mod postgresql_only {
     /// Two servers starting at once on an empty database both migrate it without a fight.
     #[test]
     fn two_servers_starting_at_once_both_migrate() {
-        let b = Backend::postgresql();
+        let b = Backend::postgresql("conformance");
         let (one, two) = std::thread::scope(|scope| {
             let one = scope.spawn(|| b.open());
             let two = scope.spawn(|| b.open());
@@ -889,7 +858,7 @@ mod postgresql_only {
     /// open and drop on async threads, transactions in `spawn_blocking`.
     #[test]
     fn the_storage_is_opened_and_dropped_inside_a_tokio_runtime() {
-        let b = Backend::postgresql();
+        let b = Backend::postgresql("conformance");
         let url = b.url.clone().expect("a postgres URL");
         let dir = b.dir.path().to_owned();
         let rt = tokio::runtime::Builder::new_current_thread()

@@ -392,3 +392,118 @@ fn a_device_out_of_contact_past_the_schools_limit_opens_after_the_recovery_key_o
         .last_contact
         .is_some_and(|at| chrono::Utc::now() - at < chrono::Duration::minutes(5)));
 }
+
+const NEW_PIN: &str = "615283";
+
+#[test]
+fn a_teachers_pin_is_one_for_all_her_devices_and_a_change_reaches_a_locked_one() {
+    keyring_session();
+    let server = InProcess::start(None);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (a_dir, b_dir, c_dir) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
+    let mut a = first_device(&server, &a_dir);
+    // Added on the coordinator's device with a first PIN she must change; enrolled on B with it.
+    let (mut b, bea) = joined(&server, &mut a, &b_dir, "Bea Bakker", Role::Teacher);
+    assert!(b.must_change_pin(), "the first PIN is the coordinator's");
+    // Not on A's lock screen: she works on the devices she is assigned to.
+    assert!(!Store::lock_screen_users(&a_dir)
+        .expect("list")
+        .iter()
+        .any(|u| u.id == bea));
+
+    // The coordinator's shared tablet C, enrolled for another colleague; Bea assigned to it.
+    let (mut c, _) = joined(&server, &mut a, &c_dir, "Carla Smit", Role::Teacher);
+    let c_id = c.device_id();
+    assert!(
+        a.assign_user(Proof::Pin("000000"), bea, c_id).is_err(),
+        "the own PIN again"
+    );
+    assert!(matches!(
+        b.assign_user(Proof::Pin(OTHER_PIN), bea, c_id),
+        Err(StoreError::Rule(_))
+    ));
+    a.assign_user(Proof::Pin(PIN), bea, c_id).expect("assigned");
+    a.sync().expect("A syncs");
+    let on_c = a.devices().expect("listed");
+    let on_c = on_c.iter().find(|d| d.device_id == c_id).expect("C");
+    assert!(on_c.users.iter().any(|u| u.user_id == bea));
+    // C takes her in at its next unlocked round: then she is on its lock screen.
+    c.sync().expect("C syncs");
+    drop(c);
+    let listed = Store::lock_screen_users(&c_dir).expect("list");
+    assert!(listed
+        .iter()
+        .any(|u| u.id == bea && u.display_name == "Bea Bakker"));
+    let on_c = Store::unlock(&c_dir, bea, OTHER_PIN).expect("her first PIN opens C");
+    assert!(on_c.must_change_pin());
+    drop(on_c);
+
+    // She changes it on B, once for all; C hears it while locked.
+    b.change_pin(OTHER_PIN, NEW_PIN).expect("changed");
+    assert!(!b.must_change_pin());
+    b.sync().expect("B syncs");
+    let mut spool = Spool::open_locked(&c_dir)
+        .expect("spool")
+        .expect("enrolled");
+    spool.round().expect("a round while locked");
+    drop(spool);
+    assert!(matches!(
+        Store::unlock(&c_dir, bea, OTHER_PIN),
+        Err(StoreError::WrongPin { .. })
+    ));
+    let on_c = Store::unlock(&c_dir, bea, NEW_PIN).expect("the new PIN opens C");
+    assert!(!on_c.must_change_pin(), "changed once, for every device");
+    drop(on_c);
+    // And B still opens with it after a restart.
+    drop(b);
+    let b = Store::unlock(&b_dir, bea, NEW_PIN).expect("B");
+    drop(b);
+
+    // A new PIN set by the coordinator (a forgotten PIN) reaches her devices too: B takes the
+    // new key pair at its next unlocked round; she changes the PIN at first use.
+    a.reset_pin(Proof::Pin(PIN), bea, OTHER_PIN).expect("reset");
+    a.sync().expect("A syncs");
+    let mut b = Store::unlock(&b_dir, bea, NEW_PIN).expect("the old PIN until B hears it");
+    b.sync().expect("B syncs");
+    drop(b);
+    assert!(Store::unlock(&b_dir, bea, NEW_PIN).is_err());
+    let b = Store::unlock(&b_dir, bea, OTHER_PIN).expect("the reset PIN");
+    assert!(b.must_change_pin());
+}
+
+#[test]
+fn the_first_devices_own_pins_become_school_pins_at_unlock_and_a_second_device_takes_them() {
+    keyring_session();
+    let server = InProcess::start(None);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (a_dir, d_dir) = (tmp.path().join("a"), tmp.path().join("d"));
+    let a = first_device(&server, &a_dir);
+    let anouk = a.user().id;
+    drop(a);
+    // Her PIN was of this device only; at the first unlock after enrolling it becomes hers
+    // for the school.
+    let mut a = Store::unlock(&a_dir, anouk, PIN).expect("unlocked");
+    a.sync().expect("A syncs");
+    let code = a.new_enrollment_code(anouk).expect("code");
+    // Her laptop: the PIN typed at joining is not hers, so it is set up and she unlocks it
+    // with the one she has.
+    assert!(matches!(
+        Store::join(&d_dir, &server.url, &code.text, NEW_PIN, FAST),
+        Err(StoreError::JoinedUseOtherPin)
+    ));
+    assert!(Store::unlock(&d_dir, anouk, NEW_PIN).is_err());
+    let mut d = Store::unlock(&d_dir, anouk, PIN).expect("her PIN opens the laptop");
+    assert!(!d.must_change_pin());
+    d.change_pin(PIN, NEW_PIN).expect("changed");
+    d.sync().expect("D syncs");
+    drop(d);
+    a.sync().expect("A syncs");
+    drop(a);
+    assert!(Store::unlock(&a_dir, anouk, PIN).is_err());
+    let a = Store::unlock(&a_dir, anouk, NEW_PIN).expect("the new PIN on A");
+    assert!(a.verify().is_ok());
+}

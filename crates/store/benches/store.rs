@@ -783,7 +783,11 @@ fn bare_unlock(dir: &Path, me: UserId) -> rusqlite::Connection {
     let entry = keyring::load_device_entry(raw.device_id()).unwrap();
     let vault = raw.unverified().unwrap();
     let envelope = vault.user(me).unwrap();
-    let (_, key) = vault::keys::open_envelope(envelope, PIN, &entry.secret, vault.key_generation)
+    let secrets = vault::keys::PinSecrets {
+        device_secret: &entry.secret,
+        pin_key: None,
+    };
+    let (_, key) = vault::keys::open_envelope(envelope, PIN, &secrets, vault.key_generation)
         .unwrap()
         .unwrap()
         .into_iter()

@@ -67,6 +67,9 @@ pub enum StoreError {
         last_contact: chrono::DateTime<chrono::Utc>,
         limit_days: u32,
     },
+    /// A new device joined the school and is set up, but its user already has a PIN from her
+    /// other devices and typed another: she unlocks with the one she has.
+    JoinedUseOtherPin,
 }
 
 impl StoreError {
@@ -98,6 +101,7 @@ impl StoreError {
             Self::Server(e) => server_code(e.code),
             Self::ServerUnreachable { .. } => "server_unreachable",
             Self::ContactOverdue { .. } => "contact_overdue",
+            Self::JoinedUseOtherPin => "joined_use_other_pin",
         }
     }
 
@@ -136,6 +140,7 @@ impl StoreError {
                 "Dit apparaat heeft sinds {} geen contact gehad met de schoolserver, langer dan de {limit_days} dagen die de school toestaat. Daarom opent het niet meer met een pincode: de intern begeleider geeft het vrij met de herstelsleutel uit de kluis. Zorg daarna dat het apparaat verbinding heeft met het schoolnetwerk.",
                 last_contact.with_timezone(&chrono::Local).format("%d-%m-%Y")
             ),
+            Self::JoinedUseOtherPin => "Dit apparaat is gekoppeld. U hebt al een pincode op een ander apparaat van school: die geldt ook hier. Ontgrendel met die pincode.".into(),
         }
     }
 }

@@ -24,7 +24,11 @@ fn keys_from_old_vault(
     let entry = keyring::load_device_entry(raw.device_id()).unwrap();
     let vault = raw.unverified().unwrap();
     let envelope = vault.user(user).unwrap();
-    keys::open_envelope(envelope, pin, &entry.secret, vault.key_generation)
+    let secrets = keys::PinSecrets {
+        device_secret: &entry.secret,
+        pin_key: None,
+    };
+    keys::open_envelope(envelope, pin, &secrets, vault.key_generation)
         .unwrap()
         .expect("the old PIN opens the old copy")
         .into_iter()

@@ -54,6 +54,52 @@ pub struct Welcome {
     /// The newest cursor: a device whose cursor equals it has everything.
     pub cursor: u64,
     pub heads: Vec<Head>,
+    /// The newest PIN package of each user who may work on this device, so that a PIN set or
+    /// changed on another device opens this one too, also while it is locked.
+    #[serde(default)]
+    pub pins: Vec<SealedPin>,
+    /// The version of every user's package the server holds (not the packages): a device that
+    /// sets a PIN for a colleague who does not work on it makes a newer one.
+    #[serde(default)]
+    pub pin_versions: Vec<PinVersion>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinVersion {
+    pub user_id: UserId,
+    pub version: u32,
+}
+
+/// A user's PIN package as it travels and as the server keeps it: encrypted under a key derived
+/// from the school key, which the server never holds, so its database gives nothing to guess a
+/// PIN against. Newer versions replace older ones.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedPin {
+    pub user_id: UserId,
+    pub version: u32,
+    #[serde(with = "base64_bytes")]
+    pub sealed: Vec<u8>,
+}
+
+/// The most PIN packages one request may carry, and the largest one.
+pub const MAX_PINS: usize = 200;
+pub const MAX_PIN_BYTES: usize = 4096;
+
+/// `POST /v1/pins`: packages made on this device (a new user, a PIN set or changed), for the
+/// devices of the same users.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinUpload {
+    pub pins: Vec<SealedPin>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinReceipt {
+    /// How many were newer than what the server held and replaced it.
+    pub stored: u64,
+    /// For each package not stored, the version the server holds instead: two devices that set
+    /// a PIN in the same second, or a device whose clock is behind, make another version.
+    #[serde(default)]
+    pub held: Vec<PinVersion>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,6 +20,11 @@ pub enum DirectoryChange {
     Removed {
         user: UserId,
     },
+    /// The user may work on this device too: it receives her cases and her PIN package.
+    Assigned {
+        user: UserId,
+        device: DeviceId,
+    },
 }
 
 /// The server's view of the school's users and devices.
@@ -57,6 +62,12 @@ impl Directory {
                 for users in self.assigned.values_mut() {
                     users.remove(user);
                 }
+            }
+            DirectoryChange::Assigned { user, device } => {
+                if !self.roles.contains_key(user) {
+                    return false;
+                }
+                self.assigned.entry(*device).or_default().insert(*user);
             }
         }
         true
@@ -229,6 +240,61 @@ mod tests {
         dir.apply(user(1), &DirectoryChange::Removed { user: user(2) });
         assert!(dir.users_on(tablet).is_empty());
         assert!(!dir.may_receive(tablet, CASE, &involving(&[2])));
+    }
+
+    #[test]
+    fn only_an_administrator_assigns_a_known_user_to_a_device() {
+        let mut dir = Directory::default();
+        for (n, role) in [(1, Role::Coordinator), (2, Role::Teacher)] {
+            assert!(dir.apply(
+                user(1),
+                &DirectoryChange::Role {
+                    user: user(n),
+                    role
+                }
+            ));
+        }
+        let tablet = DeviceId::from_u128(9);
+        assert!(!dir.may_receive(tablet, CASE, &involving(&[2])));
+        // A teacher cannot give herself (or anyone) another device.
+        assert!(!dir.apply(
+            user(2),
+            &DirectoryChange::Assigned {
+                user: user(2),
+                device: tablet
+            }
+        ));
+        // A user the school does not have is not assigned anywhere.
+        assert!(!dir.apply(
+            user(1),
+            &DirectoryChange::Assigned {
+                user: user(3),
+                device: tablet
+            }
+        ));
+        assert!(dir.users_on(tablet).is_empty());
+        assert!(dir.apply(
+            user(1),
+            &DirectoryChange::Assigned {
+                user: user(2),
+                device: tablet
+            }
+        ));
+        assert_eq!(dir.users_on(tablet), vec![actor(2, Role::Teacher)]);
+        assert!(dir.may_receive(tablet, CASE, &involving(&[2])));
+        // Again: nothing changes.
+        let before = dir.clone();
+        assert!(dir.apply(
+            user(1),
+            &DirectoryChange::Assigned {
+                user: user(2),
+                device: tablet
+            }
+        ));
+        assert_eq!(dir, before);
+        // A removed user leaves the device she was assigned to.
+        assert!(dir.apply(user(1), &DirectoryChange::Removed { user: user(2) }));
+        assert!(dir.users_on(tablet).is_empty());
     }
 
     #[test]

@@ -33,7 +33,7 @@ export class AppState {
   captureFor = $state<Pick<CaseListItem, 'case_id' | 'pupil_name' | 'group'> | null>(null);
   /** The case on the case screen. */
   openCaseId = $state<string | null>(null);
-  /** Shown once on the home screen after a save. */
+  /** Shown once on the home screen after a save, or on the lock screen (after joining). */
   notice = $state<string | null>(null);
   /** How this device stands with the school server: from the core at start, then from its
    * `sync` events and from what the screens asked for. */
@@ -99,6 +99,7 @@ export class AppState {
 
   signedIn(session: Session): void {
     this.session = session;
+    this.notice = null;
     this.reporter.reset();
     // A PIN the coordinator set is known to two people: the user makes it their own first.
     this.screen = session.must_change_pin ? 'choose-pin' : 'home';

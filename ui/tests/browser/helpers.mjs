@@ -79,3 +79,14 @@ export async function signIn(page, name, pin) {
   await page.getByRole('button', { name: 'Openen' }).click();
   await page.getByRole('button', { name: 'Nieuwe signalering' }).waitFor();
 }
+
+// A school server and an enrollment code as the mock takes them.
+export const SERVER = 'https://server.school.nl:8443';
+export const CODE = 'ABCDE-FGHIJ-KLMNO-PQRST-UVWXY-Z2345-67ABC-DEFGH-IJKLM-NOPQR-STUVW-XYZ23';
+export const LINK = `meldcode://koppelen?server=${encodeURIComponent(SERVER)}&code=${CODE}`;
+
+/** Runs `fn(window.__mock, arg)` in the page once the mock backend is there. */
+export async function mock(page, fn, arg) {
+  await page.waitForFunction(() => window.__mock);
+  return page.evaluate(`(${fn})(window.__mock, ${JSON.stringify(arg ?? null)})`);
+}

@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBrowser } from './chromium.mjs';
-import { SIZES, check as checkIn, serveDuringTests, signIn } from './helpers.mjs';
+import { CODE, LINK, SERVER, SIZES, check as checkIn, mock, serveDuringTests, signIn } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ui = join(here, '..', '..');
@@ -21,15 +21,6 @@ mkdirSync(shots, { recursive: true });
 
 const site = serveDuringTests(ui, before, after);
 
-const SERVER = 'https://server.school.nl:8443';
-const CODE = 'ABCDE-FGHIJ-KLMNO-PQRST-UVWXY-Z2345-67ABC-DEFGH-IJKLM-NOPQR-STUVW-XYZ23';
-const LINK = `meldcode://koppelen?server=${encodeURIComponent(SERVER)}&code=${CODE}`;
-
-/** Runs `fn(window.__mock, arg)` in the page once the mock backend is there. */
-async function mock(page, fn, arg) {
-  await page.waitForFunction(() => window.__mock);
-  return page.evaluate(`(${fn})(window.__mock, ${JSON.stringify(arg ?? null)})`);
-}
 
 const hhmm = (iso) => {
   const d = new Date(iso);

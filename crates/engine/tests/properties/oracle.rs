@@ -484,6 +484,8 @@ impl Dossier {
             EventPayload::UserAdded { .. }
             | EventPayload::UserRemoved { .. }
             | EventPayload::PinReset { .. }
+            | EventPayload::UserAssigned { .. }
+            | EventPayload::PinChanged { .. }
             | EventPayload::RoleChanged { .. } => {
                 return fail(
                     "a user administration event in a case (it belongs to the school log)",

@@ -12,8 +12,8 @@ use axum::http::request::Parts;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
 use meldcode_sync::api::{
-    CodeIssued, Devices, Enroll, Enrolled, Health, Hello, NewCode, PullPage, Revoke, Revoked,
-    Upload, UploadReceipt, Welcome,
+    CodeIssued, Devices, Enroll, Enrolled, Health, Hello, NewCode, PinReceipt, PinUpload, PullPage,
+    Revoke, Revoked, Upload, UploadReceipt, Welcome,
 };
 use meldcode_sync::ingest::check_device_tip;
 use meldcode_sync::{version, ErrorCode, SyncError};
@@ -113,14 +113,22 @@ pub async fn hello(
     let hello: Hello = parse(body)?;
     let id = device.device_id;
     blocking(&state, move |s| {
-        let (tip, users, cursor, heads) = s.read(|tx| {
+        let (tip, users, cursor, heads, pins, pin_versions) = s.read(|tx| {
             let dir = tx.directory()?;
             let users = dir
                 .users_on(id)
                 .into_iter()
                 .map(|a| a.user_id)
                 .collect::<Vec<_>>();
-            Ok((tx.tip(id)?, users, tx.latest_cursor()?, tx.heads()?))
+            let pins = tx.pins_of(&users)?;
+            Ok((
+                tx.tip(id)?,
+                users,
+                tx.latest_cursor()?,
+                tx.heads()?,
+                pins,
+                tx.pin_versions()?,
+            ))
         })?;
         check_device_tip(tip, hello.tip)?;
         Ok(Welcome {
@@ -130,6 +138,8 @@ pub async fn hello(
             users,
             cursor,
             heads,
+            pins,
+            pin_versions,
         })
     })
     .await
@@ -155,6 +165,24 @@ pub async fn upload(
         });
     }
     Ok(Json(ingested.receipt))
+}
+
+pub async fn pins(
+    State(state): State<AppState>,
+    Device(device): Device,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<PinReceipt>> {
+    let upload: PinUpload = parse(body)?;
+    let received = upload.pins.len();
+    let result = blocking(&state, move |s| crate::pins::upload(s, &device, &upload)).await;
+    match &result {
+        Ok(receipt) => tracing::info!(received, stored = receipt.stored, "PIN packages received"),
+        Err(ApiError(e)) if e.code == ErrorCode::NotAllowed => {
+            tracing::warn!(received, "PIN packages refused: not this device's users");
+        }
+        Err(_) => {}
+    }
+    Ok(Json(result?))
 }
 
 #[derive(serde::Deserialize)]

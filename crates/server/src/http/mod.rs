@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/enroll", post(handlers::enroll))
         .route("/v1/hello", post(handlers::hello))
         .route("/v1/events", post(handlers::upload).get(handlers::pull))
+        .route("/v1/pins", post(handlers::pins))
         .route("/v1/stream", get(handlers::stream))
         .route("/v1/codes", post(handlers::new_code))
         .route("/v1/devices", get(handlers::devices))

@@ -8,7 +8,7 @@ mod sqlite;
 use meldcode_engine::access::Audience;
 use meldcode_engine::people::Role;
 use meldcode_engine::{CaseId, DeviceId, UserId};
-use meldcode_sync::api::Head;
+use meldcode_sync::api::{Head, PinVersion, SealedPin};
 use meldcode_sync::ingest::ChainTip;
 use meldcode_sync::receive::Directory;
 use meldcode_sync::{ErrorCode, Hash, SyncError};
@@ -123,9 +123,17 @@ pub trait Tx {
 
     fn directory(&mut self) -> Result<Directory>;
     fn set_role(&mut self, user: UserId, role: Role) -> Result<()>;
-    /// Removes the user and every assignment of theirs.
+    /// Removes the user, every assignment of theirs and their PIN package.
     fn remove_user(&mut self, user: UserId) -> Result<()>;
     fn assign(&mut self, device: DeviceId, user: UserId) -> Result<()>;
+
+    /// Keeps `pin` as its user's PIN package when its version is higher than the one held (or
+    /// none is held); returns whether it did.
+    fn put_pin(&mut self, pin: &SealedPin) -> Result<bool>;
+    /// The PIN packages held for `users`, in the order of `users` (those without one left out).
+    fn pins_of(&mut self, users: &[UserId]) -> Result<Vec<SealedPin>>;
+    /// The version of every package held.
+    fn pin_versions(&mut self) -> Result<Vec<PinVersion>>;
 
     fn device(&mut self, device: DeviceId) -> Result<Option<DeviceRecord>>;
     fn device_by_certificate(&mut self, certificate: &Hash) -> Result<Option<DeviceRecord>>;
@@ -221,6 +229,11 @@ pub(crate) fn to_i64(n: u64) -> i64 {
 
 pub(crate) fn to_u64(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
+}
+
+pub(crate) fn pin_version(n: i64) -> Result<u32> {
+    u32::try_from(n)
+        .map_err(|_| StorageError("a PIN package's version in the database is out of range".into()))
 }
 
 pub(crate) fn hash_of(bytes: &[u8]) -> Result<Hash> {

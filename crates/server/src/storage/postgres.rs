@@ -10,13 +10,13 @@
 //! thread of their own, so the server may open and drop its storage anywhere.
 
 use super::{
-    audience_text, hash_of, parse_audience, parse_id, parse_role, parse_users, role_text, to_i64,
-    to_u64, users_text, CaseRow, CodeRecord, Counts, DeviceRecord, Result, StorageError,
-    StoredEvent, Tx,
+    audience_text, hash_of, parse_audience, parse_id, parse_role, parse_users, pin_version,
+    role_text, to_i64, to_u64, users_text, CaseRow, CodeRecord, Counts, DeviceRecord, Result,
+    StorageError, StoredEvent, Tx,
 };
 use meldcode_engine::people::Role;
 use meldcode_engine::{CaseId, DeviceId, UserId};
-use meldcode_sync::api::Head;
+use meldcode_sync::api::{Head, PinVersion, SealedPin};
 use meldcode_sync::ingest::ChainTip;
 use meldcode_sync::receive::Directory;
 use meldcode_sync::Hash;
@@ -432,6 +432,7 @@ impl Tx for PgTx<'_, '_> {
         let user = user.to_string();
         self.execute("DELETE FROM users WHERE user_id = $1", &[&user])?;
         self.execute("DELETE FROM assignments WHERE user_id = $1", &[&user])?;
+        self.execute("DELETE FROM pins WHERE user_id = $1", &[&user])?;
         Ok(())
     }
 
@@ -441,6 +442,51 @@ impl Tx for PgTx<'_, '_> {
             &[&device.to_string(), &user.to_string()],
         )?;
         Ok(())
+    }
+
+    fn put_pin(&mut self, pin: &SealedPin) -> Result<bool> {
+        let n = self.execute(
+            "INSERT INTO pins (user_id, version, sealed) VALUES ($1, $2, $3)
+             ON CONFLICT (user_id) DO UPDATE SET version = excluded.version,
+               sealed = excluded.sealed
+             WHERE pins.version < excluded.version",
+            &[
+                &pin.user_id.to_string(),
+                &i64::from(pin.version),
+                &pin.sealed,
+            ],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn pin_versions(&mut self) -> Result<Vec<PinVersion>> {
+        self.query("SELECT user_id, version FROM pins ORDER BY user_id", &[])?
+            .iter()
+            .map(|r| {
+                Ok(PinVersion {
+                    user_id: parse_id(&r.try_get::<_, String>(0)?)?,
+                    version: pin_version(r.try_get(1)?)?,
+                })
+            })
+            .collect()
+    }
+
+    fn pins_of(&mut self, users: &[UserId]) -> Result<Vec<SealedPin>> {
+        let mut pins = Vec::new();
+        for user in users {
+            let row = self.query_opt(
+                "SELECT version, sealed FROM pins WHERE user_id = $1",
+                &[&user.to_string()],
+            )?;
+            if let Some(r) = row {
+                pins.push(SealedPin {
+                    user_id: *user,
+                    version: pin_version(r.try_get(0)?)?,
+                    sealed: r.try_get(1)?,
+                });
+            }
+        }
+        Ok(pins)
     }
 
     fn device(&mut self, device: DeviceId) -> Result<Option<DeviceRecord>> {

@@ -2,13 +2,13 @@
 //! an acknowledged upload survives a killed process and a power cut.
 
 use super::{
-    audience_text, hash_of, parse_audience, parse_id, parse_role, parse_users, role_text, to_i64,
-    to_u64, users_text, CaseRow, CodeRecord, Counts, DeviceRecord, Result, StorageError,
-    StoredEvent, Tx,
+    audience_text, hash_of, parse_audience, parse_id, parse_role, parse_users, pin_version,
+    role_text, to_i64, to_u64, users_text, CaseRow, CodeRecord, Counts, DeviceRecord, Result,
+    StorageError, StoredEvent, Tx,
 };
 use meldcode_engine::people::Role;
 use meldcode_engine::{CaseId, DeviceId, UserId};
-use meldcode_sync::api::Head;
+use meldcode_sync::api::{Head, PinVersion, SealedPin};
 use meldcode_sync::ingest::ChainTip;
 use meldcode_sync::receive::Directory;
 use meldcode_sync::Hash;
@@ -20,9 +20,10 @@ use std::sync::{LazyLock, Mutex};
 pub const FILE: &str = "meldcode-server.sqlite";
 
 static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
-    Migrations::new(vec![M::up(include_str!(
-        "../../migrations/sqlite/001_initial.sql"
-    ))])
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/sqlite/001_initial.sql")),
+        M::up(include_str!("../../migrations/sqlite/002_pins.sql")),
+    ])
 });
 
 pub struct SqliteStorage {
@@ -280,6 +281,9 @@ impl Tx for SqliteTx<'_> {
         self.0
             .prepare_cached("DELETE FROM assignments WHERE user_id = ?1")?
             .execute(params![user.to_string()])?;
+        self.0
+            .prepare_cached("DELETE FROM pins WHERE user_id = ?1")?
+            .execute(params![user.to_string()])?;
         Ok(())
     }
 
@@ -290,6 +294,58 @@ impl Tx for SqliteTx<'_> {
             )?
             .execute(params![device.to_string(), user.to_string()])?;
         Ok(())
+    }
+
+    fn put_pin(&mut self, pin: &SealedPin) -> Result<bool> {
+        let n = self
+            .0
+            .prepare_cached(
+                "INSERT INTO pins (user_id, version, sealed) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (user_id) DO UPDATE SET version = excluded.version,
+                   sealed = excluded.sealed
+                 WHERE pins.version < excluded.version",
+            )?
+            .execute(params![
+                pin.user_id.to_string(),
+                i64::from(pin.version),
+                pin.sealed
+            ])?;
+        Ok(n > 0)
+    }
+
+    fn pin_versions(&mut self) -> Result<Vec<PinVersion>> {
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT user_id, version FROM pins ORDER BY user_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        rows.map(|r| {
+            let (user, version) = r?;
+            Ok(PinVersion {
+                user_id: parse_id(&user)?,
+                version: pin_version(version)?,
+            })
+        })
+        .collect()
+    }
+
+    fn pins_of(&mut self, users: &[UserId]) -> Result<Vec<SealedPin>> {
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT version, sealed FROM pins WHERE user_id = ?1")?;
+        let mut pins = Vec::new();
+        for user in users {
+            let row: Option<(i64, Vec<u8>)> = stmt
+                .query_row(params![user.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if let Some((version, sealed)) = row {
+                pins.push(SealedPin {
+                    user_id: *user,
+                    version: pin_version(version)?,
+                    sealed,
+                });
+            }
+        }
+        Ok(pins)
     }
 
     fn device(&mut self, device: DeviceId) -> Result<Option<DeviceRecord>> {

@@ -6,6 +6,7 @@ mod anchorer;
 pub mod backup;
 pub mod integrity;
 mod open;
+mod pins;
 mod record;
 mod rekey;
 mod school;
@@ -77,6 +78,9 @@ pub struct Store {
     must_change_pin: bool,
     /// The sync spool, opened at the first sync of the session.
     spool: Option<crate::sync::spool::Spool>,
+    /// The spool's PIN packages and assigned users as last taken in (`take_pins` skips a round
+    /// in which neither changed).
+    pins_seen: Option<String>,
 }
 
 impl Store {
@@ -126,6 +130,7 @@ impl Store {
             alarms: vault.alarms.clone(),
             must_change_pin: vault.user(user_id)?.must_change_pin,
             spool: None,
+            pins_seen: None,
         })
     }
 

@@ -134,7 +134,12 @@ impl Store {
         let path = vault_path(dir);
         let _guard = lock_vault(&path)?;
         let (mut vault, entry) = Vault::load(&path)?;
-        refuse_when_out_of_contact(dir, &entry)?;
+        let spool = Spool::open(dir, &entry.secret)?;
+        refuse_when_out_of_contact(spool.as_ref())?;
+        let pin_key = match &spool {
+            Some(spool) => spool.pin_key()?,
+            None => None,
+        };
         let now = Now::read();
         let (wait, rebased) = vault.pin_wait(user, &now)?;
         if wait > 0 {
@@ -143,14 +148,18 @@ impl Store {
             }
             return Err(StoreError::LockedOut { seconds: wait });
         }
-        let envelope = vault.user(user)?;
+        let envelope = super::pins::freshest(vault.user(user)?, spool.as_ref(), pin_key.as_ref())?;
         if envelope.sealed_key.is_none() && envelope.keypair.is_none() {
             return Err(StoreError::NotAllowed {
                 message: "Uw pincode moet opnieuw worden ingesteld door de intern begeleider."
                     .into(),
             });
         }
-        let opened = keys::open_envelope(envelope, pin, &entry.secret, vault.key_generation)?;
+        let secrets = keys::PinSecrets {
+            device_secret: &entry.secret,
+            pin_key: pin_key.as_ref(),
+        };
+        let opened = keys::open_envelope(&envelope, pin, &secrets, vault.key_generation)?;
         let Some(candidates) = opened else {
             let wrong = vault.count_wrong_pin(user, &now)?;
             vault.save(&path, &entry.secret)?;
@@ -158,6 +167,8 @@ impl Store {
         };
         let (conn, db_key, generation) = open_newest(dir, candidates)?;
         keys::keep_generation(&mut vault, generation);
+        // A PIN changed on another device is this device's PIN from now on.
+        super::pins::take_fresh(vault.user_mut(user)?, &envelope);
         // An envelope of the older form becomes a key pair now that the PIN is at hand.
         let envelope = vault.user(user)?;
         if envelope.keypair.is_none() {
@@ -178,6 +189,9 @@ impl Store {
             )?;
             renewed.must_change_pin = must_change;
             *vault.user_mut(user)? = renewed;
+        }
+        if let Some(spool) = &spool {
+            super::pins::make_school_pin(&mut vault, user, pin, &secrets, spool, &db_key)?;
         }
         vault.user_mut(user)?.lockout.clear();
         vault.device_lockout.clear();
@@ -318,8 +332,8 @@ impl Store {
 
 /// A device kept away from the school server never hears that it was revoked: past the
 /// school's limit, a PIN no longer opens it.
-fn refuse_when_out_of_contact(dir: &Path, entry: &keyring::DeviceEntry) -> Result<()> {
-    if let Some(spool) = Spool::open(dir, &entry.secret)? {
+fn refuse_when_out_of_contact(spool: Option<&Spool>) -> Result<()> {
+    if let Some(spool) = spool {
         if let Some((last_contact, limit_days)) = spool.contact_overdue()? {
             return Err(StoreError::ContactOverdue {
                 last_contact,

@@ -9,6 +9,7 @@ use crate::sync::spool::{Link, Spool};
 use crate::sync::transport::{normalise_url, ClientIdentity, Pin, Transport};
 use crate::sync::{round, DeviceUser, DeviceView, NewEnrollmentCode, SyncReport, SyncStatus};
 use crate::vault::anchor::AnchoredHead;
+use crate::vault::school_pin::{self, next_version, PinPackage};
 use crate::vault::{keys, lock_vault, Vault};
 use crate::{db, keyring};
 use chrono::Utc;
@@ -71,7 +72,7 @@ impl Store {
     }
 
     /// This device's spool, opened once per session.
-    fn spool(&mut self) -> Result<&mut Spool> {
+    pub(super) fn spool(&mut self) -> Result<&mut Spool> {
         if self.spool.is_none() {
             let spool = match Spool::open(&self.dir, &self.entry.secret)? {
                 Some(spool) => spool,
@@ -85,6 +86,9 @@ impl Store {
                 }
             };
             spool.keep_contact_limit(self.profile.contact_limit_days)?;
+            if let Some(pin_key) = self.school_pin_key()? {
+                spool.keep_pin_key(&pin_key)?;
+            }
             self.spool = Some(spool);
         }
         self.spool.as_mut().ok_or(StoreError::NotEnrolled)
@@ -126,7 +130,12 @@ impl Store {
         .save(&self.conn)?;
         let spool = Spool::create(&self.dir, &self.entry.secret, &link)?;
         spool.keep_contact_limit(self.profile.contact_limit_days)?;
+        if let Some(pin_key) = self.school_pin_key()? {
+            spool.keep_pin_key(&pin_key)?;
+        }
         self.spool = Some(spool);
+        // The users here keep their PINs: each becomes a school PIN at their next unlock, the
+        // acting coordinator's at once would need her PIN, which is not at hand here.
         self.sync()
     }
 
@@ -160,6 +169,7 @@ impl Store {
         };
         let applied = round::take(&mut self.conn, own, &membership, spool, &mut known, policy)?;
         self.after_pull(known, &applied)?;
+        self.take_pins()?;
         Ok(applied.events)
     }
 
@@ -399,7 +409,7 @@ impl Store {
             device_secret,
             db_key,
         );
-        if made.is_err() {
+        if made.is_err() && !matches!(made, Err(StoreError::JoinedUseOtherPin)) {
             // Nothing half made stays behind: the folder is as it was, the code is used up (the
             // coordinator makes a new one), the keyring holds no orphan entry.
             for f in [
@@ -477,7 +487,29 @@ impl Store {
             message: "De school heeft de gebruiker van deze code (nog) niet gedeeld. Vraag de intern begeleider om te synchroniseren en een nieuwe code.".into(),
         })?;
 
-        let envelope = keys::new_envelope(&user, pin, &device_secret, &db_key, 1, kdf)?;
+        // Her PIN for the school: the one she has from her other devices, else the one typed now.
+        let pin_key = school_pin::pin_key(&membership.school_key)?;
+        spool.keep_pin_key(&pin_key)?;
+        let (envelope, pin_opens) = match spool.pin_of(user.id, &pin_key)? {
+            Some(package) => (
+                package.envelope(&user, &db_key, 1)?,
+                package.open_secret(pin, &pin_key)?.is_some(),
+            ),
+            None => {
+                let pair = crypto::new_keypair();
+                let package = PinPackage::new(
+                    user.id,
+                    next_version(None),
+                    pin,
+                    &pin_key,
+                    &pair.secret,
+                    kdf,
+                    false,
+                )?;
+                spool.queue_pin(&package.seal(&pin_key)?)?;
+                (package.envelope(&user, &db_key, 1)?, true)
+            }
+        };
         let mut heads = vec![AnchoredHead {
             device_id,
             seq: 0,
@@ -510,6 +542,12 @@ impl Store {
             counter: Some(vault.counter),
             own_seq: 0,
         };
+        // Her other devices hear of a new PIN now rather than at the first round; offline, it
+        // waits in the spool like everything else.
+        let _ = spool.round();
+        if !pin_opens {
+            return Err(StoreError::JoinedUseOtherPin);
+        }
         Self::from_parts(dir, conn, db_key, user.id, entry, &vault)
     }
 }

@@ -10,7 +10,7 @@ use crate::vault::lockout::Now;
 use crate::vault::{check_pin_strength, keys, lock_vault, Vault, VaultGuard};
 use meldcode_engine::people::{looks_like_full_name, User};
 use meldcode_engine::school_log::{admin_event, check_admin, AdminAction, Authority, Target};
-use meldcode_engine::{Role, UserId};
+use meldcode_engine::{EventPayload, Role, UserId};
 use rusqlite::params;
 
 /// How the acting administrator proves it is them: their own PIN again, or the recovery key
@@ -52,14 +52,21 @@ impl Store {
         Ok(())
     }
 
-    fn check_own_pin(&self, vault: &mut Vault, pin: &str) -> Result<()> {
+    pub(super) fn check_own_pin(&mut self, vault: &mut Vault, pin: &str) -> Result<()> {
         let now = Now::read();
         let (wait, _) = vault.pin_wait(self.user.id, &now)?;
         if wait > 0 {
             return Err(StoreError::LockedOut { seconds: wait });
         }
-        let mine = vault.user(self.user.id)?;
-        if keys::open_envelope(mine, pin, &self.entry.secret, vault.key_generation)?.is_some() {
+        let pin_key = self.school_pin_key()?;
+        let me = self.user.id;
+        let spool = self.enrolled_spool()?;
+        let mine = super::pins::freshest(vault.user(me)?, spool, pin_key.as_ref())?;
+        let secrets = keys::PinSecrets {
+            device_secret: &self.entry.secret,
+            pin_key: pin_key.as_ref(),
+        };
+        if keys::open_envelope(&mine, pin, &secrets, vault.key_generation)?.is_some() {
             return Ok(());
         }
         Err(vault.count_wrong_pin(self.user.id, &now)?)
@@ -68,7 +75,7 @@ impl Store {
     /// The engine's decision on an administration, then the proof: the acting user's PIN (a
     /// wrong one counts and is saved: an unlocked tablet left on a desk must not be enough) or
     /// the recovery key, which must open this database's key.
-    fn authorise(
+    pub(super) fn authorise(
         &mut self,
         vault: &mut Vault,
         proof: Proof<'_>,
@@ -99,7 +106,7 @@ impl Store {
     }
 
     /// The account an administration is about, as the engine's rules need to know it.
-    fn target(&self, user: UserId) -> Result<(User, Target)> {
+    pub(super) fn target(&self, user: UserId) -> Result<(User, Target)> {
         let who = load_user(&self.conn, user)?.ok_or(StoreError::UnknownUser)?;
         let target = Target {
             role: who.role,
@@ -111,20 +118,19 @@ impl Store {
 
     pub fn change_pin(&mut self, current_pin: &str, new_pin: &str) -> Result<()> {
         check_pin_strength(new_pin)?;
-        let (secret, mut vault, _guard) = self.device_secret_and_vault()?;
+        let (_, mut vault, _guard) = self.device_secret_and_vault()?;
         if let Err(wrong) = self.check_own_pin(&mut vault, current_pin) {
             self.save_vault(&mut vault)?;
             return Err(wrong);
         }
-        let kdf = vault.user(self.user.id)?.kdf;
-        *vault.user_mut(self.user.id)? = keys::new_envelope(
-            &self.user,
-            new_pin,
-            &secret,
-            &self.key,
-            vault.key_generation,
-            kdf,
-        )?;
+        let lockout = vault.user(self.user.id)?.lockout.clone();
+        let mut renewed = self.changed_pin_envelope(&vault, current_pin, new_pin)?;
+        renewed.lockout = lockout;
+        // Accounted for like any change to an account; with a server, it is also the news that
+        // makes her other devices fetch the new PIN.
+        let payload = EventPayload::PinChanged { user: self.user.id };
+        self.record_admin(&mut vault, payload, |_| Ok(()))?;
+        *vault.user_mut(self.user.id)? = renewed;
         self.save_vault(&mut vault)?;
         self.must_change_pin = false;
         Ok(())
@@ -140,7 +146,7 @@ impl Store {
     ) -> Result<User> {
         check_full_name(full_name)?;
         check_pin_strength(pin)?;
-        let (secret, mut vault, _guard) = self.device_secret_and_vault()?;
+        let (_, mut vault, _guard) = self.device_secret_and_vault()?;
         let target = Target {
             role,
             suspect_in_staff_case: false,
@@ -153,12 +159,17 @@ impl Store {
             full_name: full_name.trim().to_owned(),
             role,
         };
-        let mut envelope =
-            keys::new_envelope(&user, pin, &secret, &self.key, vault.key_generation, kdf)?;
-        envelope.must_change_pin = true;
         let payload = admin_event(AdminAction::Add, &user, authority);
         self.record_admin(&mut vault, payload, |tx| insert_user(tx, &user))?;
-        vault.users.push(envelope);
+        let envelope = self.new_pin_envelope(&vault, &user, pin, kdf, true)?;
+        // In a school with a server she works on the devices she is assigned to (a device
+        // enrolled for her, or one the coordinator assigns her to, this one too), which then
+        // receive her cases; an envelope here without that would open this device's dossier to
+        // her while the server does not know she uses it (R2 keeps staff cases from a suspect's
+        // devices).
+        if !self.is_enrolled()? {
+            vault.users.push(envelope);
+        }
         self.save_vault(&mut vault)?;
         Ok(user)
     }
@@ -167,18 +178,27 @@ impl Store {
     /// first use.
     pub fn reset_pin(&mut self, proof: Proof<'_>, user: UserId, new_pin: &str) -> Result<()> {
         check_pin_strength(new_pin)?;
-        let (secret, mut vault, _guard) = self.device_secret_and_vault()?;
+        let (_, mut vault, _guard) = self.device_secret_and_vault()?;
         let (who, target) = self.target(user)?;
         let authority = self.authorise(&mut vault, proof, AdminAction::ResetPin, target)?;
-        let kdf = vault.user(user)?.kdf;
-        let mut envelope =
-            keys::new_envelope(&who, new_pin, &secret, &self.key, vault.key_generation, kdf)?;
-        envelope.must_change_pin = true;
+        // In a school with a server, a colleague need not work on this device to get a new PIN:
+        // it reaches her devices as her PIN package.
+        let here = vault.user(user).ok().map(|u| u.kdf);
+        if here.is_none() && !self.is_enrolled()? {
+            return Err(StoreError::UnknownUser);
+        }
+        let kdf = match here {
+            Some(kdf) => kdf,
+            None => vault.user(self.user.id)?.kdf,
+        };
         let payload = admin_event(AdminAction::ResetPin, &who, authority);
         self.record_admin(&mut vault, payload, |_| Ok(()))?;
-        *vault.user_mut(user)? = envelope;
-        // The old PIN with an old copy of the vault must not open the database any more.
-        self.rekey(&mut vault)?;
+        let envelope = self.new_pin_envelope(&vault, &who, new_pin, kdf, true)?;
+        if let Ok(existing) = vault.user_mut(user) {
+            *existing = envelope;
+            // The old PIN with an old copy of the vault must not open the database any more.
+            self.rekey(&mut vault)?;
+        }
         self.save_vault(&mut vault)
     }
 
@@ -187,7 +207,8 @@ impl Store {
         let (_, mut vault, _guard) = self.device_secret_and_vault()?;
         let (who, target) = self.target(user)?;
         let authority = self.authorise(&mut vault, proof, AdminAction::Remove, target)?;
-        if !vault.users.iter().any(|u| u.user_id == user) {
+        let here = vault.users.iter().any(|u| u.user_id == user);
+        if !here && !self.is_enrolled()? {
             return Err(StoreError::UnknownUser);
         }
         let payload = admin_event(AdminAction::Remove, &who, authority);
@@ -199,8 +220,10 @@ impl Store {
             Ok(())
         })?;
         vault.users.retain(|u| u.user_id != user);
-        // Their PIN with an old copy of the vault must not open the database any more.
-        self.rekey(&mut vault)?;
+        if here {
+            // Their PIN with an old copy of the vault must not open the database any more.
+            self.rekey(&mut vault)?;
+        }
         self.save_vault(&mut vault)
     }
 
@@ -218,7 +241,9 @@ impl Store {
             )?;
             Ok(())
         })?;
-        vault.user_mut(user)?.role = role;
+        if let Ok(here) = vault.user_mut(user) {
+            here.role = role;
+        }
         self.save_vault(&mut vault)
     }
 

@@ -73,6 +73,10 @@ pub(crate) fn directory_change(payload: &EventPayload) -> Option<DirectoryChange
             role: *role,
         }),
         EventPayload::UserRemoved { user } => Some(DirectoryChange::Removed { user: *user }),
+        EventPayload::UserAssigned { user, device, .. } => Some(DirectoryChange::Assigned {
+            user: *user,
+            device: *device,
+        }),
         _ => None,
     }
 }

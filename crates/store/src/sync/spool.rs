@@ -7,7 +7,9 @@
 //! whose payload is encrypted under case keys, wrapped case keys, headers) plus the connection
 //! (server, pinned certificate, this device's client certificate and key) and the round's
 //! bookkeeping. The dossier moves its own sealed events here after each commit (`queue`) and
-//! takes received pages from here when unlocked (`pages`); nothing here is ever decrypted.
+//! takes received pages from here when unlocked (`pages`); nothing here is ever decrypted,
+//! except the users' PIN packages, with the school's PIN key kept here for that (a locked
+//! device must know a PIN changed elsewhere: `vault::school_pin`).
 
 use super::transport::{ClientIdentity, Pin, Transport};
 use super::{ServerHead, SyncLine, SyncStatus};
@@ -27,12 +29,18 @@ use std::sync::LazyLock;
 use std::time::Duration;
 use zeroize::Zeroizing;
 
+mod pins;
+
 pub const SPOOL_FILE: &str = "sync.db";
 
 const PAGE: u64 = 500;
 
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(vec![M::up(include_str!("../../migrations/spool/001.sql"))]));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/spool/001.sql")),
+        M::up(include_str!("../../migrations/spool/002.sql")),
+    ])
+});
 
 pub fn spool_path(dir: &Path) -> PathBuf {
     dir.join(SPOOL_FILE)
@@ -270,6 +278,8 @@ impl Spool {
             confirmed = receipt.tip.seq;
             self.confirm(confirmed)?;
         }
+        // After the events: a new colleague's package needs her `user_added` on the server.
+        self.send_pins(transport)?;
         loop {
             let cursor = self.get_u64("cursor")?;
             let page = transport.pull(cursor, PAGE)?;
@@ -305,6 +315,11 @@ impl Spool {
         self.set(
             "users",
             &serde_json::to_string(&welcome.users).map_err(|_| damaged())?,
+        )?;
+        self.keep_pins(&welcome.pins)?;
+        self.set(
+            "pin_versions",
+            &serde_json::to_string(&welcome.pin_versions).map_err(|_| damaged())?,
         )?;
         self.confirm(welcome.tip.seq)?;
         Ok(welcome.tip.seq)

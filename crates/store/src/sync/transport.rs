@@ -4,8 +4,8 @@
 
 use crate::error::{Result, StoreError};
 use meldcode_sync::api::{
-    CodeIssued, Devices, Enroll, Enrolled, Hello, NewCode, PullPage, Revoke, Revoked, Upload,
-    UploadReceipt, Welcome,
+    CodeIssued, Devices, Enroll, Enrolled, Hello, NewCode, PinReceipt, PinUpload, PullPage, Revoke,
+    Revoked, Upload, UploadReceipt, Welcome,
 };
 use meldcode_sync::{version, Hash, SyncError};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -282,6 +282,10 @@ impl Transport {
 
     pub fn revoke(&self, req: &Revoke) -> Result<Revoked> {
         self.post("/v1/devices/revoke", req)
+    }
+
+    pub fn put_pins(&self, req: &PinUpload) -> Result<PinReceipt> {
+        self.post("/v1/pins", req)
     }
 
     /// Waits on the server's stream until its cursor passes `cursor` (the server's cursor then)

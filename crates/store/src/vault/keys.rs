@@ -32,9 +32,7 @@ pub struct BoxedKey {
 }
 
 fn keypair_aad(user: &User) -> Vec<u8> {
-    let mut aad = user.id.0.as_bytes().to_vec();
-    aad.extend_from_slice(b"/x25519");
-    aad
+    super::school_pin::keypair_aad(user.id)
 }
 
 /// A fresh envelope for `user`: a new key pair, its secret wrapped with the key from `pin`, and
@@ -67,8 +65,49 @@ pub fn new_envelope(
             sealed: crypto::seal_to(&pair.public, db_key.as_slice())?,
         }],
         must_change_pin: false,
+        pin_version: 0,
         lockout: super::lockout::Lockout::default(),
     })
+}
+
+/// Which secrets a PIN is combined with: the device's own, and the school's PIN key for a PIN
+/// that holds on every device of the school (kept in the spool; `None` when not enrolled).
+pub struct PinSecrets<'a> {
+    pub device_secret: &'a Key,
+    pub pin_key: Option<&'a Key>,
+}
+
+/// The key that wraps the envelope's secret, from `pin`.
+fn envelope_kek(envelope: &UserEnvelope, pin: &str, secrets: &PinSecrets<'_>) -> Result<Key> {
+    let secret = match envelope.kek {
+        super::KekSource::Argon2idDeviceSecret => secrets.device_secret,
+        super::KekSource::Argon2idSchoolPin => {
+            secrets
+                .pin_key
+                .ok_or_else(|| crate::error::StoreError::Damaged {
+                    detail: "de pincodesleutel van de school ontbreekt in de wachtrij".into(),
+                })?
+        }
+    };
+    crypto::derive_user_key(pin, &envelope.salt, secret.as_slice(), envelope.kdf)
+}
+
+/// The user's X25519 secret key when `pin` opens the envelope; `None` for a wrong PIN or an
+/// envelope of the older form (no key pair).
+pub fn open_secret(
+    envelope: &UserEnvelope,
+    pin: &str,
+    secrets: &PinSecrets<'_>,
+) -> Result<Option<Key>> {
+    let Some(pair) = &envelope.keypair else {
+        return Ok(None);
+    };
+    let kek = envelope_kek(envelope, pin, secrets)?;
+    Ok(crypto::open(
+        &kek,
+        &super::school_pin::keypair_aad(envelope.user_id),
+        &pair.sealed_secret,
+    ))
 }
 
 /// The database keys `pin` opens from this envelope, newest generation first; `None` when the
@@ -76,21 +115,20 @@ pub fn new_envelope(
 pub fn open_envelope(
     envelope: &UserEnvelope,
     pin: &str,
-    device_secret: &Key,
+    secrets: &PinSecrets<'_>,
     current_generation: u32,
 ) -> Result<Option<Vec<(u32, Key)>>> {
-    let kek = crypto::derive_user_key(pin, &envelope.salt, device_secret.as_slice(), envelope.kdf)?;
+    if envelope.keypair.is_some() {
+        return Ok(
+            open_secret(envelope, pin, secrets)?.map(|secret| unbox(&secret, &envelope.boxed_keys))
+        );
+    }
+    let kek = envelope_kek(envelope, pin, secrets)?;
     let user = User {
         id: envelope.user_id,
         full_name: String::new(),
         role: envelope.role,
     };
-    if let Some(pair) = &envelope.keypair {
-        let Some(secret) = crypto::open(&kek, &keypair_aad(&user), &pair.sealed_secret) else {
-            return Ok(None);
-        };
-        return Ok(Some(unbox(&secret, &envelope.boxed_keys)));
-    }
     match &envelope.sealed_key {
         Some(sealed) => Ok(crypto::open(&kek, user.id.0.as_bytes(), sealed)
             .map(|key| vec![(current_generation, key)])),

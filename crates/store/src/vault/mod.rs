@@ -10,6 +10,7 @@
 pub mod anchor;
 pub mod keys;
 pub mod lockout;
+pub mod school_pin;
 
 use crate::crypto::{self, KdfParams, Key, Sealed};
 use crate::error::{Result, StoreError};
@@ -36,6 +37,9 @@ pub enum KekSource {
     /// Argon2id over the PIN, with the device secret from the OS keyring as Argon2's secret.
     #[default]
     Argon2idDeviceSecret,
+    /// Argon2id over the PIN, with the school's PIN key as Argon2's secret: the same PIN on every
+    /// device of the school (`school_pin`).
+    Argon2idSchoolPin,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +65,9 @@ pub struct UserEnvelope {
     /// A PIN set by someone else is changed by its owner at first use.
     #[serde(default)]
     pub must_change_pin: bool,
+    /// The school PIN package's version this envelope holds (0 for a PIN of this device only).
+    #[serde(default)]
+    pub pin_version: u32,
     #[serde(default)]
     pub lockout: Lockout,
 }
@@ -242,6 +249,7 @@ impl RawVault {
                         keypair: None,
                         boxed_keys: Vec::new(),
                         must_change_pin: false,
+                        pin_version: 0,
                         lockout: Lockout::default(),
                     })
                     .collect(),

@@ -79,7 +79,9 @@ export interface Backend {
   /** An unlocked coordinator links this device, with its dossier, to the school server. */
   enrollDevice(server: string, code: string): Promise<SyncStatus>;
   /** A new device (first run, no dossier yet) joins the school with a code made for one user,
-   * who chooses their PIN or passphrase for this device; resolves signed in as that user. */
+   * who chooses their PIN or passphrase for this device; resolves signed in as that user.
+   * Rejects with `joined_use_other_pin` when the device was set up but the user already has a
+   * PIN from her other devices and typed another one: that PIN opens this device too. */
   joinSchool(server: string, code: string, pin: string): Promise<Session>;
   /** A one-time code for a colleague's new device (coordinator only). */
   newEnrollmentCode(userId: string): Promise<EnrollmentCodeView>;
@@ -88,6 +90,9 @@ export interface Backend {
   /** Revokes a device, confirmed with the acting coordinator's own PIN; resolves with the
    * devices as they now stand. */
   revokeDevice(actingPin: string, deviceId: string): Promise<DeviceView[]>;
+  /** Lets a colleague work on another device too: recorded in the school log; confirmed with the
+   * acting coordinator's own PIN; resolves with the devices as they now stand. */
+  assignUser(actingPin: string, userId: string, deviceId: string): Promise<DeviceView[]>;
   /** Called with the status after every change (a round done, the network gone or back). */
   onSync(callback: (status: SyncStatus) => void): () => void;
   /** Called when the school revoked this device and it has erased its data. */

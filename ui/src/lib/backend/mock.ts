@@ -95,8 +95,10 @@ export interface MockState {
   syncDelayMs: number;
   /** How long a new linking code is valid (15 minutes, as in the core). */
   codeTtlMs: number;
-  /** Who the code used at `joinSchool` was made for. */
-  joiner: { full_name: string; role: Role };
+  /** Who the code used at `joinSchool` was made for. `existingPin`: the PIN she already has on
+   * her other devices of the school (a test sets it): typed, it signs her in; another PIN sets
+   * the device up all the same and is refused with `joined_use_other_pin`. */
+  joiner: { full_name: string; role: Role; existingPin: string | null };
 }
 
 function fail(code: string, message: string): never {
@@ -159,7 +161,7 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     syncFailure: null,
     syncDelayMs: 0,
     codeTtlMs: 15 * 60_000,
-    joiner: { full_name: 'Pieter de Vries', role: 'teacher' },
+    joiner: { full_name: 'Pieter de Vries', role: 'teacher', existingPin: null },
   };
   state.integrityFound = () => integrityListeners.forEach((l) => l());
   if (options.seeded) {
@@ -516,12 +518,19 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       checkCode(code);
       checkPin(pin);
       state.profile = MOCK_PROFILE;
-      const user = { id: id(), ...state.joiner, pin };
+      const { existingPin, ...joiner } = state.joiner;
+      // Her PIN from her other devices holds here too, whatever she typed.
+      const user = { id: id(), ...joiner, pin: existingPin ?? pin };
       state.users.push(user);
-      state.current = user;
       // The school's users come with the code, so the timelines name who recorded elsewhere.
       if (!state.colleagues.length) state.colleagues.push({ id: id(), full_name: 'Anouk Jansen', role: 'coordinator' });
       linked({ kind: 'current', at: new Date().toISOString() }, { server: server.trim() });
+      if (user.pin !== pin)
+        fail(
+          'joined_use_other_pin',
+          'Dit apparaat is gekoppeld. U hebt al een pincode op een ander apparaat van school: die geldt ook hier. Ontgrendel met die pincode.',
+        );
+      state.current = user;
       return session();
     },
     async newEnrollmentCode(userId) {
@@ -546,6 +555,18 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       if (device.this_device) fail('not_allowed', 'Dit apparaat kan zichzelf niet intrekken.');
       if (device.revoked_at) fail('already_revoked', 'Dit apparaat is al ingetrokken.');
       device.revoked_at = new Date().toISOString();
+      return structuredClone(state.devices);
+    },
+    // As revokeDevice: role, the acting PIN, then the device and who is to work on it.
+    async assignUser(acting, userId, deviceId) {
+      const me = coordinator();
+      confirmActing(me, acting);
+      const device = state.devices.find((d) => d.device_id === deviceId) ?? fail('not_found', 'Dit apparaat is niet bekend bij de schoolserver.');
+      if (device.revoked_at) fail('device_revoked', 'Dit apparaat is ingetrokken: daarop kan niemand meer werken.');
+      const user = people().find((u) => u.id === userId) ?? fail('unknown_user', 'Deze collega is niet bekend bij de school.');
+      if (device.users.some((u) => u.user_id === user.id)) fail('already_assigned', 'Deze collega werkt al op dit apparaat.');
+      device.users.push({ user_id: user.id, full_name: user.full_name, role: user.role });
+      logged(me, 'user_assigned', user.id);
       return structuredClone(state.devices);
     },
     onSync(callback) {

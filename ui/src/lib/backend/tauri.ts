@@ -62,6 +62,7 @@ export function tauriBackend(): Backend {
     newEnrollmentCode: (user_id) => call('new_enrollment_code', { user_id }),
     devices: () => call('devices'),
     revokeDevice: (acting_pin, device_id) => call('revoke_device', { acting_pin, device_id }),
+    assignUser: (acting_pin, user_id, device_id) => call('assign_user_to_device', { acting_pin, user_id, device_id }),
     onSync: (callback) => subscribe<SyncStatus>('sync', callback),
     onWiped: (callback) => subscribe('wiped', () => callback()),
     onReceived: (callback) => subscribe('received', () => callback()),

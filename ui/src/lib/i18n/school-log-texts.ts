@@ -13,6 +13,8 @@ const nl = {
     user_removed: 'verwijderde {{name}}',
     pin_reset: 'stelde een nieuwe pincode in voor {{name}}',
     role_changed: 'gaf {{name}} de rol {{role}}',
+    user_assigned: 'liet {{name}} ook op een ander apparaat werken',
+    pin_changed: 'koos een nieuwe pincode',
     // A kind this version does not know yet (a newer core), or one without its role.
     other: 'wijzigde het account van {{name}}',
     with_recovery_key: 'met de herstelsleutel',
@@ -31,6 +33,8 @@ const en: typeof nl = {
     user_removed: 'removed {{name}}',
     pin_reset: 'set a new PIN for {{name}}',
     role_changed: 'gave {{name}} the role {{role}}',
+    user_assigned: 'let {{name}} work on another device too',
+    pin_changed: 'chose a new PIN',
     other: 'changed the account of {{name}}',
     with_recovery_key: 'with the recovery key',
     unknown_person: 'unknown user',

@@ -61,15 +61,27 @@ const nl = {
       'Het apparaat van {{names}} intrekken? Het apparaat wist bij het volgende contact alle gegevens van Meldcode. Dit kan niet ongedaan worden gemaakt.',
     revoked_done: 'Het apparaat van {{names}} is ingetrokken.',
     none: 'Er zijn nog geen apparaten gekoppeld.',
+    add: 'Collega toevoegen',
+    add_who: 'Welke collega?',
+    add_none: "Alle collega's werken al op dit apparaat.",
+    add_confirm_here: '{{name}} ook laten werken op dit apparaat, met de eigen pincode?',
+    add_confirm_other: '{{name}} ook laten werken op het apparaat van {{names}}, met de eigen pincode?',
+    added_here:
+      '{{name}} kan nu ook op dit apparaat werken, met de eigen pincode. {{name}} verschijnt op het inlogscherm zodra dit apparaat weer is bijgewerkt.',
+    added_other:
+      '{{name}} kan nu ook op het apparaat van {{names}} werken, met de eigen pincode. Daar verschijnt {{name}} op het inlogscherm zodra dat apparaat is bijgewerkt en één keer door iemand is ontgrendeld.',
   },
   join: {
     title: 'Koppelen aan de schoolserver',
     intro:
       'Voor een apparaat van een school die Meldcode al gebruikt. Vraag de intern begeleider om een koppelcode voor u; die werkt één keer en 15 minuten lang.',
-    pin_intro: 'Kies daarna de pincode waarmee u Meldcode op dit apparaat opent.',
+    pin_intro: 'Vul daarna de pincode in die u van de intern begeleider kreeg. Daarna kiest u meteen uw eigen pincode; die geldt op al uw apparaten van school.',
+    pin_existing: 'Hebt u al een pincode op een ander apparaat van school? Vul die in.',
     pin: 'Uw pincode op dit apparaat',
     phrase: 'Uw wachtwoordzin op dit apparaat',
     submit: 'Koppelen',
+    use_other_pin:
+      'Dit apparaat is gekoppeld. U hebt al een pincode op een ander apparaat van school: die geldt ook hier. Ontgrendel met die pincode.',
   },
   conflict: {
     title_decision: 'Twee besluiten zonder elkaar te kennen',
@@ -148,15 +160,27 @@ const en: typeof nl = {
       "Revoke the device of {{names}}? At its next contact the device erases all of Meldcode's data. This cannot be undone.",
     revoked_done: 'The device of {{names}} has been revoked.',
     none: 'No devices have been linked yet.',
+    add: 'Add a colleague',
+    add_who: 'Which colleague?',
+    add_none: 'All colleagues already work on this device.',
+    add_confirm_here: 'Let {{name}} work on this device too, with their own PIN?',
+    add_confirm_other: 'Let {{name}} work on the device of {{names}} too, with their own PIN?',
+    added_here:
+      '{{name}} can now work on this device too, with their own PIN. {{name}} appears on the sign-in screen once this device has been updated again.',
+    added_other:
+      '{{name}} can now work on the device of {{names}} too, with their own PIN. {{name}} appears on its sign-in screen once that device has been updated and unlocked once by anyone.',
   },
   join: {
     title: 'Link to the school server',
     intro:
       'For a device of a school that already uses Meldcode. Ask the care coordinator for a linking code for you; it works once, for 15 minutes.',
-    pin_intro: 'Then choose the PIN you will open Meldcode with on this device.',
+    pin_intro: 'Then enter the PIN the coordinator gave you. You then choose your own at once; it holds on all your devices of the school.',
+    pin_existing: 'Do you already have a PIN on another device of the school? Enter that one.',
     pin: 'Your PIN on this device',
     phrase: 'Your passphrase on this device',
     submit: 'Link',
+    use_other_pin:
+      'This device is linked. You already have a PIN on another device of the school: it works here too. Unlock with that PIN.',
   },
   conflict: {
     title_decision: 'Two decisions made without knowing of each other',
@@ -180,3 +204,5 @@ const en: typeof nl = {
 export const SYNC_DICTIONARIES = { nl, en };
 
 addTexts(SYNC_DICTIONARIES);
+// The core's refusals come in Dutch; in English these are looked up by their code.
+addTexts({ en: { error: { already_assigned: 'This colleague already works on this device.' } } });
