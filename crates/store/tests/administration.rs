@@ -185,6 +185,8 @@ fn administration_is_in_the_school_log_for_the_director_and_the_board() {
             kinds,
             [
                 "user_added",
+                // The director chose her own PIN at first use.
+                "pin_changed",
                 "user_added",
                 "user_added",
                 "pin_reset",
