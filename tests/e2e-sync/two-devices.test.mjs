@@ -82,7 +82,7 @@ async function addColleague(name, role, firstPin) {
   await click('add-user');
   await typeInto('[data-testid="own-pin-input"]', PIN);
   await click('confirm-send');
-  await browser.$(`p=${name} is toegevoegd.`).waitForDisplayed({ timeout: 20_000 });
+  await browser.$(`p*=${name} is toegevoegd.`).waitForDisplayed({ timeout: 20_000 });
 }
 
 /** A code for `name`'s new device, as the coordinator's device shows it. */

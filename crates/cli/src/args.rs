@@ -93,6 +93,8 @@ pub enum Cmd {
         #[command(subcommand)]
         command: Option<SyncCmd>,
     },
+    /// The school's enrolled devices with their users and last contact (coordinator).
+    Devices,
     /// A one-time code (valid 15 minutes) to enroll a new device for USER (coordinator).
     EnrollmentCode {
         /// The user the new device is for: id or full name.
@@ -126,8 +128,8 @@ pub enum UserCmd {
     },
     /// Change your own PIN (the new one from MELDCODE_NEW_PIN or a prompt).
     ChangePin,
-    /// Let a colleague work on another enrolled device too (see `meldcode sync` and the
-    /// coordinator's device list for device ids); her PIN opens it after its next round.
+    /// Let a colleague work on another enrolled device too (`meldcode devices` lists their
+    /// ids); her PIN opens it once it has had a round while someone was signed in on it.
     Assign {
         user: String,
         #[arg(long)]

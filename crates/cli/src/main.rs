@@ -241,6 +241,10 @@ fn run(cli: Cli, out: Out) -> Result<(), Failure> {
                 None => out.json_value(&store.sync()?),
             }
         }
+        Cmd::Devices => {
+            let mut store = session::unlock(&dir, user)?;
+            out.json_value(&store.devices()?);
+        }
         Cmd::EnrollmentCode { for_user } => {
             let mut store = session::unlock(&dir, user)?;
             let who = session::resolve_user_in_store(&store, &for_user)?;

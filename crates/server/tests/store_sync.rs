@@ -15,6 +15,7 @@ use meldcode_engine::testkit::{
 use meldcode_engine::{CaseId, Command, Role};
 use meldcode_store::sync::spool::Spool;
 use meldcode_store::sync::SyncLine;
+use meldcode_store::vault::RawVault;
 use meldcode_store::{KdfParams, Proof, Store, StoreError};
 use std::path::Path;
 
@@ -446,6 +447,21 @@ fn a_teachers_pin_is_one_for_all_her_devices_and_a_change_reaches_a_locked_one()
     b.change_pin(OTHER_PIN, NEW_PIN).expect("changed");
     assert!(!b.must_change_pin());
     b.sync().expect("B syncs");
+    // What the server holds of her PIN is ciphertext under a key it never had: neither the
+    // salt nor the wrapped secret key that a PIN guess would be tried against is in it.
+    let held = server
+        .state
+        .storage
+        .read(|tx| tx.pins_of(&[bea]))
+        .expect("read");
+    let vault = RawVault::read(&b_dir.join("vault.json"))
+        .expect("vault")
+        .unverified()
+        .expect("parsed");
+    let mine = vault.user(bea).expect("on B");
+    let wrapped = &mine.keypair.as_ref().expect("key pair").sealed_secret;
+    let holds = |needle: &[u8]| held[0].sealed.windows(needle.len()).any(|w| w == needle);
+    assert!(!holds(&mine.salt) && !holds(&wrapped.ciphertext) && !holds(&wrapped.nonce));
     let mut spool = Spool::open_locked(&c_dir)
         .expect("spool")
         .expect("enrolled");

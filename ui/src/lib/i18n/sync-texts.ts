@@ -47,6 +47,8 @@ const nl = {
     devices: 'Apparaten',
   },
   devices: {
+    // Settings: a colleague added on a linked device works where she is assigned, not here.
+    user_added_linked: '{{name}} is toegevoegd. Koppel een apparaat voor {{name}}, of voeg {{name}} toe onder Apparaten.',
     title: 'Apparaten',
     intro: 'De apparaten die aan de schoolserver van de school zijn gekoppeld.',
     this_device: 'Dit apparaat',
@@ -146,6 +148,7 @@ const en: typeof nl = {
     devices: 'Devices',
   },
   devices: {
+    user_added_linked: '{{name}} has been added. Link a device for {{name}}, or add {{name}} under Devices.',
     title: 'Devices',
     intro: "The devices linked to the school's server.",
     this_device: 'This device',
