@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "devices",
     "revoke_device",
     "assign_user_to_device",
+    "unassign_user_from_device",
 ];
 
 fn main() {

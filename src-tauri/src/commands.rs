@@ -371,13 +371,39 @@ pub async fn assign_user_to_device(
     user_id: UserId,
     device_id: DeviceId,
 ) -> Reply<Vec<DeviceView>> {
+    on_devices(app, move |s| {
+        s.assign_user(Proof::Pin(&acting_pin), user_id, device_id)
+    })
+    .await
+}
+
+/// Takes a colleague off a device, with the coordinator's own PIN: recorded in the school log and
+/// sent at once; the device takes her envelope out when it hears of it.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn unassign_user_from_device(
+    app: AppHandle,
+    acting_pin: Secret,
+    user_id: UserId,
+    device_id: DeviceId,
+) -> Reply<Vec<DeviceView>> {
+    on_devices(app, move |s| {
+        s.unassign_user(Proof::Pin(&acting_pin), user_id, device_id)
+    })
+    .await
+}
+
+/// A change to who works on which device, sent at once (recorded either way: should the network
+/// go just now, it goes with the next round); answers with the devices as they now stand.
+async fn on_devices(
+    app: AppHandle,
+    change: impl FnOnce(&mut Store) -> meldcode_store::Result<()> + Send + 'static,
+) -> Reply<Vec<DeviceView>> {
     off_the_runtime(app, move |app| {
         app.state::<Shell>().with_store(|s| {
-            s.assign_user(Proof::Pin(&acting_pin), user_id, device_id)?;
-            // Recorded; should the network go just now, it goes with the next round.
+            change(s)?;
             if let Err(e) = s.sync() {
                 eprintln!(
-                    "Meldcode: the assignment waits for the next round ({})",
+                    "Meldcode: the change waits for the next round ({})",
                     e.code()
                 );
             }

@@ -71,6 +71,7 @@ pub fn run() {
             commands::devices,
             commands::revoke_device,
             commands::assign_user_to_device,
+            commands::unassign_user_from_device,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

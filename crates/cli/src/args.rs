@@ -135,6 +135,13 @@ pub enum UserCmd {
         #[arg(long)]
         device: String,
     },
+    /// Take a colleague off an enrolled device: it gets none of her new cases and takes her
+    /// envelope out when it hears of it.
+    Unassign {
+        user: String,
+        #[arg(long)]
+        device: String,
+    },
     /// Give a user another role.
     SetRole {
         user: String,

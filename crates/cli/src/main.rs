@@ -107,16 +107,15 @@ fn run(cli: Cli, out: Out) -> Result<(), Failure> {
                 }
                 UserCmd::Assign { user, device } => {
                     let who = session::resolve_user_in_store(&store, &user)?;
-                    let device =
-                        device
-                            .trim()
-                            .parse()
-                            .map_err(|_| meldcode_store::StoreError::Invalid {
-                                message: "not a device id".into(),
-                            })?;
-                    store.assign_user(proof(), who, device)?;
+                    store.assign_user(proof(), who, device_id(&device)?)?;
                     store.sync()?;
                     out.done("assigned; the device takes her in at its next round");
+                }
+                UserCmd::Unassign { user, device } => {
+                    let who = session::resolve_user_in_store(&store, &user)?;
+                    store.unassign_user(proof(), who, device_id(&device)?)?;
+                    store.sync()?;
+                    out.done("taken off; the device takes her out at its next round");
                 }
                 UserCmd::SetRole { user, role } => {
                     let who = session::resolve_user(&dir, Some(&user))?;
@@ -256,4 +255,12 @@ fn run(cli: Cli, out: Out) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+fn device_id(text: &str) -> Result<meldcode_engine::DeviceId, meldcode_store::StoreError> {
+    text.trim()
+        .parse()
+        .map_err(|_| meldcode_store::StoreError::Invalid {
+            message: "not a device id (see `meldcode devices`)".into(),
+        })
 }

@@ -124,6 +124,13 @@ pub enum EventPayload {
     PinChanged {
         user: UserId,
     },
+    /// The colleague no longer works on that device: it receives none of her cases from now on,
+    /// and her PIN no longer opens it.
+    UserUnassigned {
+        user: UserId,
+        device: crate::ids::DeviceId,
+        with_recovery_key: bool,
+    },
     /// The colleague may work on another device of the school too: it receives her cases, and
     /// her PIN opens it.
     UserAssigned {
@@ -211,6 +218,7 @@ impl EventPayload {
             Self::RoleChanged { .. } => "role_changed",
             Self::UserAssigned { .. } => "user_assigned",
             Self::PinChanged { .. } => "pin_changed",
+            Self::UserUnassigned { .. } => "user_unassigned",
         }
     }
 }

@@ -29,6 +29,10 @@ pub enum AdminAction {
     Assign {
         device: crate::ids::DeviceId,
     },
+    /// Takes the colleague off a device.
+    Unassign {
+        device: crate::ids::DeviceId,
+    },
 }
 
 /// How the administrator proved who they are: their own PIN again, or the recovery key from the
@@ -108,8 +112,8 @@ pub struct SchoolLogEntry {
     pub recorded_at: DateTime<Utc>,
     pub author: UserId,
     pub author_role: Role,
-    /// `user_added`, `user_removed`, `pin_reset`, `role_changed`, `user_assigned` or
-    /// `pin_changed`.
+    /// `user_added`, `user_removed`, `pin_reset`, `role_changed`, `user_assigned`,
+    /// `user_unassigned` or `pin_changed`.
     pub kind: String,
     pub subject: UserId,
     /// The role given (added, changed to); none for a reset or a removal.
@@ -143,6 +147,11 @@ pub fn school_log(events: &[Envelope]) -> Vec<SchoolLogEntry> {
                     ..
                 } => (*user, None, *with_recovery_key),
                 EventPayload::PinChanged { user } => (*user, None, false),
+                EventPayload::UserUnassigned {
+                    user,
+                    with_recovery_key,
+                    ..
+                } => (*user, None, *with_recovery_key),
                 _ => return None,
             };
             Some(SchoolLogEntry {
@@ -178,6 +187,11 @@ pub fn admin_event(action: AdminAction, user: &User, authority: Authority) -> Ev
             with_recovery_key,
         },
         AdminAction::Assign { device } => EventPayload::UserAssigned {
+            user: user.id,
+            device,
+            with_recovery_key,
+        },
+        AdminAction::Unassign { device } => EventPayload::UserUnassigned {
             user: user.id,
             device,
             with_recovery_key,
@@ -287,6 +301,23 @@ mod tests {
             admin_event(assign, &user, Authority::OwnPin).kind(),
             "user_assigned"
         );
+        // Taking a colleague off a device is administration too, and protects, so a suspect
+        // may be taken off by the coordinator.
+        let unassign = AdminAction::Unassign {
+            device: crate::ids::DeviceId(uuid::Uuid::from_u128(7)),
+        };
+        assert!(check_admin(actor(Role::Teacher), unassign, teacher, Authority::OwnPin).is_err());
+        let suspect = Target {
+            suspect_in_staff_case: true,
+            ..teacher
+        };
+        assert!(check_admin(
+            actor(Role::Coordinator),
+            unassign,
+            suspect,
+            Authority::OwnPin
+        )
+        .is_ok());
     }
 
     #[test]

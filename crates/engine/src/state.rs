@@ -258,7 +258,8 @@ impl CaseState {
             | EventPayload::PinReset { .. }
             | EventPayload::RoleChanged { .. }
             | EventPayload::UserAssigned { .. }
-            | EventPayload::PinChanged { .. } => {}
+            | EventPayload::PinChanged { .. }
+            | EventPayload::UserUnassigned { .. } => {}
         }
         self
     }

@@ -105,6 +105,9 @@ fn upload_in(
                         tx.assign(*device, *user)?;
                         roles_changed = true;
                     }
+                    // From now on the device receives nothing of hers (what it has, it keeps:
+                    // it takes her envelope out and re-keys when it hears of this).
+                    DirectoryChange::Unassigned { user, device } => tx.unassign(*device, *user)?,
                 }
             } else {
                 tracing::warn!(device = %sender, seq = h.seq, "directory change by a non-administrator not applied");

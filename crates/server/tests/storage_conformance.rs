@@ -53,6 +53,7 @@ conformance! {
         widening_all_cases_marks_every_case_at_the_cursor,
         the_directory_holds_roles_and_assignments,
         removing_a_user_removes_their_assignments,
+        unassigning_takes_a_user_off_one_device_only,
         a_device_is_found_by_id_and_by_certificate,
         devices_are_listed_by_enrollment_then_id,
         a_second_device_with_the_same_certificate_or_id_is_refused,
@@ -523,6 +524,27 @@ fn removing_a_user_removes_their_assignments(s: &Storage) {
     let dir = read(s, |tx| tx.directory());
     assert_eq!(dir.roles, [(user(2), Role::Teacher)].into());
     assert_eq!(dir.assigned, [(device(10), [user(2)].into())].into());
+}
+
+fn unassigning_takes_a_user_off_one_device_only(s: &Storage) {
+    write(s, |tx| {
+        tx.set_role(user(1), Role::Teacher)?;
+        tx.assign(device(10), user(1))?;
+        tx.assign(device(11), user(1))
+    });
+    write(s, |tx| {
+        tx.unassign(device(10), user(1))?;
+        // Taking off someone who is not there is no error.
+        tx.unassign(device(12), user(1))
+    });
+    let dir = read(s, |tx| tx.directory());
+    assert_eq!(
+        dir.roles,
+        [(user(1), Role::Teacher)].into(),
+        "still at the school"
+    );
+    assert_eq!(dir.assigned.get(&device(11)), Some(&[user(1)].into()));
+    assert!(dir.assigned.get(&device(10)).is_none_or(BTreeSet::is_empty));
 }
 
 // ---------------------------------------------------------------------------------------

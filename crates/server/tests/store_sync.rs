@@ -523,3 +523,81 @@ fn the_first_devices_own_pins_become_school_pins_at_unlock_and_a_second_device_t
     let a = Store::unlock(&a_dir, anouk, NEW_PIN).expect("the new PIN on A");
     assert!(a.verify().is_ok());
 }
+
+#[test]
+fn a_colleague_taken_off_a_device_no_longer_opens_it_nor_receives_her_new_cases_there() {
+    // Whether the device holds the case at all, whoever may read it there.
+    let holds = |store: &Store, case: CaseId| {
+        let n: i64 = store
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM events WHERE case_id = ?1",
+                [case.to_string()],
+                |r| r.get(0),
+            )
+            .expect("count");
+        n > 0
+    };
+    keyring_session();
+    let server = InProcess::start(None);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (b_dir, c_dir) = (tmp.path().join("b"), tmp.path().join("c"));
+    let mut a = first_device(&server, &tmp.path().join("a"));
+    let (mut b, bea) = joined(&server, &mut a, &b_dir, "Bea Bakker", Role::Teacher);
+    let (mut c, carla) = joined(&server, &mut a, &c_dir, "Carla Smit", Role::Teacher);
+    let (b_id, c_id) = (b.device_id(), c.device_id());
+    a.assign_user(Proof::Pin(PIN), bea, c_id).expect("assigned");
+    a.sync().expect("A syncs");
+    c.sync().expect("C takes her in");
+    let on_c = |dir: &Path| {
+        Store::lock_screen_users(dir)
+            .expect("list")
+            .iter()
+            .any(|u| u.id == bea)
+    };
+    assert!(on_c(&c_dir));
+    let case = open_case(&mut b);
+    b.sync().expect("B syncs");
+    c.sync().expect("C syncs");
+    assert!(
+        holds(&c, case),
+        "received for Bea, though Carla's list does not show it"
+    );
+
+    assert!(
+        matches!(
+            a.unassign_user(Proof::Pin(PIN), bea, b_id),
+            Err(StoreError::Invalid { .. })
+        ),
+        "B's last user: the device is revoked instead"
+    );
+    assert!(
+        a.unassign_user(Proof::Pin(PIN), carla, b_id).is_err(),
+        "not on B"
+    );
+    a.unassign_user(Proof::Pin(PIN), bea, c_id)
+        .expect("taken off C");
+    a.sync().expect("A syncs");
+    let listed = a.devices().expect("listed");
+    let c_users = &listed
+        .iter()
+        .find(|d| d.device_id == c_id)
+        .expect("C")
+        .users;
+    assert!(c_users.iter().all(|u| u.user_id != bea));
+
+    // C hears it at its next round: her envelope goes, with a new database key.
+    c.sync().expect("C syncs");
+    let second = open_case(&mut b);
+    b.sync().expect("B syncs");
+    c.sync().expect("C syncs");
+    assert!(holds(&c, case), "what it had, it keeps");
+    assert!(!holds(&c, second), "nothing new of hers");
+    drop(c);
+    assert!(!on_c(&c_dir));
+    assert!(matches!(
+        Store::unlock(&c_dir, bea, OTHER_PIN),
+        Err(StoreError::UnknownUser)
+    ));
+    assert!(Store::unlock(&c_dir, carla, OTHER_PIN).is_ok());
+}

@@ -25,6 +25,11 @@ pub enum DirectoryChange {
         user: UserId,
         device: DeviceId,
     },
+    /// The user no longer works on this device.
+    Unassigned {
+        user: UserId,
+        device: DeviceId,
+    },
 }
 
 /// The server's view of the school's users and devices.
@@ -68,6 +73,11 @@ impl Directory {
                     return false;
                 }
                 self.assigned.entry(*device).or_default().insert(*user);
+            }
+            DirectoryChange::Unassigned { user, device } => {
+                if let Some(users) = self.assigned.get_mut(device) {
+                    users.remove(user);
+                }
             }
         }
         true
@@ -292,6 +302,22 @@ mod tests {
             }
         ));
         assert_eq!(dir, before);
+        // Taken off by a teacher: not applied; by the coordinator: the tablet gets none of her
+        // cases from now on.
+        let off = DirectoryChange::Unassigned {
+            user: user(2),
+            device: tablet,
+        };
+        assert!(!dir.apply(user(2), &off));
+        assert!(dir.apply(user(1), &off));
+        assert!(!dir.may_receive(tablet, CASE, &involving(&[2])));
+        assert!(dir.apply(
+            user(1),
+            &DirectoryChange::Assigned {
+                user: user(2),
+                device: tablet
+            }
+        ));
         // A removed user leaves the device she was assigned to.
         assert!(dir.apply(user(1), &DirectoryChange::Removed { user: user(2) }));
         assert!(dir.users_on(tablet).is_empty());

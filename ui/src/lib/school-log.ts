@@ -16,7 +16,7 @@ export interface LogLine {
   what: string;
 }
 
-const KINDS = ['user_added', 'user_removed', 'pin_reset', 'role_changed', 'user_assigned', 'pin_changed'];
+const KINDS = ['user_added', 'user_removed', 'pin_reset', 'role_changed', 'user_assigned', 'pin_changed', 'user_unassigned'];
 const WITH_ROLE = ['user_added', 'role_changed'];
 
 function role(r: Role): string {

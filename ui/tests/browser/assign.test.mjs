@@ -1,6 +1,7 @@
 // A teacher's PIN on every device she is assigned to, with the mock backend, on a phone and on a
 // tablet upright and on its side: the coordinator lets a colleague work on another device too
-// (Apparaten: the form, a wrong own PIN, the outcome), and a user who already has a PIN from her
+// (Apparaten: the form, a wrong own PIN, the outcome) or takes her off one (the confirmation, a
+// wrong own PIN, the outcome, a refusal of the core), and a user who already has a PIN from her
 // other devices joins a new one with another PIN and lands on the lock screen with a notice.
 // Every state gets the axe-core audit, the 44 px touch-target check and a screenshot
 // (ui/test-results/screenshots/assign).
@@ -89,6 +90,81 @@ for (const [size, viewport] of Object.entries(SIZES)) {
         'Kies een collega',
         'Anouk Jansen (intern begeleider / aandachtsfunctionaris)',
       ]);
+    });
+
+    test('devices: taking a colleague off a device, after the coordinator\'s own PIN', async () => {
+      await page.goto(`${site.base}?mock=seeded`);
+      await mock(page, (m) => m.setSync({ kind: 'current', at: new Date().toISOString() }));
+      await signIn(page, 'Anouk Jansen', '482913');
+      await page.getByRole('button', { name: 'Instellingen' }).click();
+      await page.getByRole('button', { name: 'Apparaten' }).click();
+      const items = page.getByTestId('devices').getByTestId('device');
+      await items.first().waitFor();
+
+      // Offered where the device has more than one user and is not revoked, not for herself here.
+      const offered = [];
+      for (let n = 0; n < (await items.count()); n++) {
+        offered.push(await items.nth(n).getByTestId('unassign').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label'))));
+      }
+      assert.deepEqual(offered, [
+        ['Pieter de Vries van dit apparaat halen', 'Karin Smit van dit apparaat halen'],
+        ['Pieter de Vries van dit apparaat halen', 'Esther Bos van dit apparaat halen'],
+        [],
+        [],
+      ]);
+      await check('devices-unassign-offered');
+
+      // With the keyboard: the action opens the confirmation, the focus on what is confirmed.
+      const device = items.nth(1);
+      const open = device.getByRole('button', { name: 'Esther Bos van dit apparaat halen' });
+      await open.focus();
+      await page.keyboard.press('Enter');
+      const confirm = device.getByTestId('confirm-pin');
+      await confirm.waitFor();
+      assert.equal(await open.getAttribute('aria-expanded'), 'true');
+      assert.equal(
+        await confirm.locator('.confirm-what').innerText(),
+        'Esther Bos werkt dan niet meer op dit apparaat. Wat het apparaat al had, blijft er versleuteld op staan.',
+      );
+      assert.equal(await confirm.locator('.confirm-what').evaluate((el) => el === document.activeElement), true, 'the focus is on the sentence');
+      await confirm.scrollIntoViewIfNeeded();
+      await check('devices-unassign-confirm');
+
+      await device.getByLabel('Bevestig met uw eigen pincode').fill('735142');
+      await device.getByRole('button', { name: 'Bevestigen' }).click();
+      await device.getByTestId('confirm-error').getByText('Onjuiste pincode').waitFor();
+      await check('devices-unassign-wrong-pin');
+
+      await device.getByLabel('Bevestig met uw eigen pincode').fill('482913');
+      await device.getByRole('button', { name: 'Bevestigen' }).click();
+      const status = device.getByRole('status');
+      await status.waitFor();
+      assert.equal(
+        await status.innerText(),
+        'Esther Bos werkt niet meer op dit apparaat. Het apparaat haalt Esther Bos eraf zodra het is bijgewerkt.',
+      );
+      assert.equal(await device.locator('.device-who').innerText(), 'Pieter de Vries (leerkracht)');
+      assert.equal(await device.getByTestId('unassign').count(), 0, 'the last user is not offered');
+      const add = device.getByRole('button', { name: 'Collega toevoegen' });
+      assert.equal(await add.evaluate((el) => el === document.activeElement), true, 'the focus is on the device\'s other action');
+      await status.scrollIntoViewIfNeeded();
+      await check('devices-unassigned');
+      assert.deepEqual(await mock(page, (m) => m.state.log.map((e) => e.kind)), ['user_unassigned']);
+
+      // Taken off meanwhile (on another coordinator's device, say): the core's refusal, in place.
+      const here = items.nth(0);
+      await here.getByRole('button', { name: 'Karin Smit van dit apparaat halen' }).click();
+      await mock(page, (m) => {
+        m.state.devices[0].users = m.state.devices[0].users.filter((u) => u.full_name !== 'Karin Smit');
+      });
+      await here.getByLabel('Bevestig met uw eigen pincode').fill('482913');
+      await here.getByRole('button', { name: 'Bevestigen' }).click();
+      const alert = here.getByRole('alert');
+      await alert.waitFor();
+      assert.equal(await alert.innerText(), 'Deze collega werkt niet op dit apparaat.');
+      assert.equal(await here.getByTestId('unassign-form').count(), 0);
+      await alert.scrollIntoViewIfNeeded();
+      await check('devices-unassign-refused');
     });
 
     test('first run: joining with another PIN than the one from her other devices goes to the lock screen', async () => {

@@ -1,6 +1,7 @@
 // A teacher's PIN on every device she is assigned to: the coordinator lets a colleague work on
-// another device too (Apparaten), and a user who already has a PIN from her other devices joins
-// a new one (first run) and is sent to the lock screen when she typed another PIN.
+// another device too (Apparaten) or takes her off one, and a user who already has a PIN from her
+// other devices joins a new one (first run) and is sent to the lock screen when she typed another
+// PIN.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import App from '../../src/App.svelte';
@@ -179,6 +180,201 @@ describe('the mock\'s assignUser, as the core answers', () => {
     ]);
     const devices = await backend.assignUser('482913', anouk.id, backend.state.devices[1].device_id);
     expect(devices[1].users[devices[1].users.length - 1]).toEqual({ user_id: anouk.id, full_name: 'Anouk Jansen', role: 'coordinator' });
+  });
+});
+
+/** The names of the *Van dit apparaat halen* actions at each device, as a screen reader gives them. */
+const unassignNames = () =>
+  screen.getAllByTestId('device').map((li) => within(li).queryAllByTestId('unassign').map((b) => b.getAttribute('aria-label')));
+
+/** Asks at device `n` to take `name` off it: the own PIN is asked for. */
+async function takeOff(n: number, name: string) {
+  await fireEvent.click(within(device(n)).getByRole('button', { name: `${name} van dit apparaat halen` }));
+  return within(device(n)).getByTestId('confirm-pin');
+}
+
+describe('devices: taking a colleague off a device', () => {
+  it('offers it for each user of a device with more than one, not on a revoked device and not for herself here', async () => {
+    await devicesAsCoordinator((b) => {
+      // A revoked device with two users still offers nothing.
+      b.state.devices[3].users.push({ user_id: '01900000-0000-7000-8000-0000000000e7', full_name: 'Lotte Mulder', role: 'teacher' });
+    });
+    expect(unassignNames()).toEqual([
+      ['Pieter de Vries van dit apparaat halen', 'Karin Smit van dit apparaat halen'],
+      ['Pieter de Vries van dit apparaat halen', 'Esther Bos van dit apparaat halen'],
+      [],
+      [],
+    ]);
+    const button = within(device(1)).getByRole('button', { name: 'Esther Bos van dit apparaat halen' });
+    expect(button.textContent).toBe('Van dit apparaat halen');
+    expect(button.getAttribute('aria-expanded')).toBe('false');
+
+    // One form at a time: this one, the add form and the revoke confirmation close each other.
+    await fireEvent.click(button);
+    expect(button.getAttribute('aria-expanded')).toBe('true');
+    expect(within(device(1)).getAllByTestId('confirm-pin')).toHaveLength(1);
+    await fireEvent.click(within(device(1)).getByRole('button', { name: 'Collega toevoegen' }));
+    expect(within(device(1)).queryByTestId('unassign-form')).toBeNull();
+    expect(within(device(1)).getByTestId('add-form')).toBeTruthy();
+    await fireEvent.click(within(device(0)).getByRole('button', { name: 'Karin Smit van dit apparaat halen' }));
+    expect(screen.queryByTestId('add-form')).toBeNull();
+    expect(screen.getAllByTestId('unassign-form')).toHaveLength(1);
+    await fireEvent.click(within(device(1)).getByRole('button', { name: 'Intrekken' }));
+    expect(screen.queryByTestId('unassign-form')).toBeNull();
+    expect(screen.getAllByTestId('confirm-pin')).toHaveLength(1);
+    await fireEvent.click(within(device(1)).getByRole('button', { name: 'Pieter de Vries van dit apparaat halen' }));
+    expect(screen.getAllByTestId('confirm-pin')).toHaveLength(1);
+    expect(screen.getByTestId('confirm-pin').textContent).toContain('Pieter de Vries werkt dan niet meer op dit apparaat.');
+  });
+
+  it('refuses a wrong own PIN in place, then takes her off another device and says when it hears of it', async () => {
+    const backend = await devicesAsCoordinator();
+    const confirm = await takeOff(1, 'Esther Bos');
+    expect(confirm.textContent).toContain(
+      'Esther Bos werkt dan niet meer op dit apparaat. Wat het apparaat al had, blijft er versleuteld op staan.',
+    );
+    // The focus is on what is being confirmed.
+    await waitFor(() => expect(document.activeElement?.textContent).toContain('Esther Bos werkt dan niet meer'));
+    await confirmWith(1, '735142');
+    expect((await within(device(1)).findByTestId('confirm-error')).textContent).toContain('Onjuiste pincode');
+    expect(within(device(1)).getByTestId('unassign-form')).toBeTruthy();
+    expect(backend.state.devices[1].users.map((u) => u.full_name)).toEqual(['Pieter de Vries', 'Esther Bos']);
+
+    await confirmWith(1, '482913');
+    const status = await within(device(1)).findByRole('status');
+    expect(status.textContent).toBe(
+      'Esther Bos werkt niet meer op dit apparaat. Het apparaat haalt Esther Bos eraf zodra het is bijgewerkt.',
+    );
+    expect(status.getAttribute('data-testid')).toBe('unassign-message');
+    expect(within(device(1)).queryByTestId('unassign-form')).toBeNull();
+    expect(device(1).querySelector('.device-who')?.textContent?.trim()).toBe('Pieter de Vries (leerkracht)');
+    // Pieter is the last one on it now: nobody can be taken off (the device is revoked instead).
+    expect(unassignNames()[1]).toEqual([]);
+    // Her button is gone: the focus is on the device's other action.
+    await waitFor(() => expect(document.activeElement).toBe(within(device(1)).getByRole('button', { name: 'Collega toevoegen' })));
+    const esther = backend.state.colleagues[0];
+    expect(backend.state.log.map((e) => [e.kind, e.subject])).toEqual([['user_unassigned', esther.id]]);
+  });
+
+  it('on this device: she is off it at once', async () => {
+    const backend = await devicesAsCoordinator();
+    const confirm = await takeOff(0, 'Karin Smit');
+    expect(confirm.textContent).toContain('Karin Smit werkt dan niet meer op dit apparaat.');
+    await confirmWith(0, '482913');
+    expect((await within(device(0)).findByRole('status')).textContent).toBe('Karin Smit werkt niet meer op dit apparaat.');
+    expect(backend.state.devices[0].users.map((u) => u.full_name)).toEqual(['Anouk Jansen', 'Pieter de Vries']);
+    expect(unassignNames()[0]).toEqual(['Pieter de Vries van dit apparaat halen']);
+    await waitFor(() => expect(document.activeElement).toBe(within(device(0)).getByRole('button', { name: 'Collega toevoegen' })));
+  });
+
+  it("shows the core's refusal in Dutch when she became the last one meanwhile", async () => {
+    const backend = await devicesAsCoordinator();
+    await takeOff(1, 'Pieter de Vries');
+    backend.state.devices[1].users = backend.state.devices[1].users.filter((u) => u.full_name === 'Pieter de Vries');
+    await confirmWith(1, '482913');
+    const alert = await within(device(1)).findByRole('alert');
+    expect(alert.textContent).toBe(
+      'Dit is de laatste gebruiker van dit apparaat. Trek het apparaat in als het niet meer wordt gebruikt.',
+    );
+    expect(alert.getAttribute('data-testid')).toBe('unassign-message');
+    expect(within(device(1)).queryByTestId('unassign-form')).toBeNull();
+    expect(backend.state.log).toEqual([]);
+    // The list is as it was shown: the focus is back on the button that opened the confirmation.
+    await waitFor(() =>
+      expect(document.activeElement).toBe(within(device(1)).getByRole('button', { name: 'Pieter de Vries van dit apparaat halen' })),
+    );
+  });
+
+  it('cancelling the own PIN closes it without a change, the focus back on the button', async () => {
+    const backend = await devicesAsCoordinator();
+    await takeOff(1, 'Pieter de Vries');
+    await fireEvent.click(within(device(1)).getByRole('button', { name: 'Annuleren' }));
+    expect(within(device(1)).queryByTestId('unassign-form')).toBeNull();
+    const button = within(device(1)).getByRole('button', { name: 'Pieter de Vries van dit apparaat halen' });
+    await waitFor(() => expect(document.activeElement).toBe(button));
+    expect(button.getAttribute('aria-expanded')).toBe('false');
+    expect(backend.state.devices[1].users).toHaveLength(2);
+    expect(backend.state.log).toEqual([]);
+  });
+
+  it('in English: the action names the colleague, the outcome says when the device hears of it', async () => {
+    await devicesAsCoordinator();
+    setLanguage('en');
+    const button = await within(device(1)).findByRole('button', { name: 'Esther Bos: take off this device' });
+    expect(button.textContent).toBe('Take off this device');
+    await fireEvent.click(button);
+    expect(within(device(1)).getByTestId('confirm-pin').textContent).toContain(
+      'Esther Bos will then no longer work on this device. What the device already had stays on it, encrypted.',
+    );
+    await fireEvent.input(within(device(1)).getByLabelText('Confirm with your own PIN'), { target: { value: '482913' } });
+    await fireEvent.click(within(device(1)).getByRole('button', { name: 'Confirm' }));
+    expect((await within(device(1)).findByRole('status')).textContent).toBe(
+      'Esther Bos no longer works on this device. The device takes Esther Bos off once it has been updated.',
+    );
+  });
+});
+
+describe("the mock's unassignUser, as the core answers", () => {
+  async function linkedAs(name: string, pin: string) {
+    const backend = mockBackend({ seeded: true });
+    backend.setSync({ kind: 'current', at: new Date().toISOString() });
+    await backend.unlock(backend.state.users.find((u) => u.full_name === name)!.id, pin);
+    return backend;
+  }
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => null,
+      (e: BackendError) => [e.code, e.message],
+    );
+
+  it('is for the coordinator only, with her own PIN', async () => {
+    const teacher = await linkedAs('Pieter de Vries', '735142');
+    const pieter = teacher.state.users[1];
+    expect((await refusal(teacher.unassignUser('735142', pieter.id, teacher.state.devices[1].device_id)))?.[0]).toBe('not_allowed');
+    const backend = await linkedAs('Anouk Jansen', '482913');
+    expect((await refusal(backend.unassignUser('735142', pieter.id, backend.state.devices[1].device_id)))?.[0]).toBe('wrong_pin');
+    expect(backend.state.devices[1].users).toHaveLength(2);
+  });
+
+  it("refuses as the core does: an unknown or revoked device, a colleague not on it, its last user, herself here", async () => {
+    const backend = await linkedAs('Anouk Jansen', '482913');
+    const [anouk, pieter, karin] = backend.state.users;
+    const [here, tablet, unseen, revoked] = backend.state.devices.map((d) => d.device_id);
+    expect(await refusal(backend.unassignUser('482913', pieter.id, '01900000-0000-7000-8000-0000000000ff'))).toEqual([
+      'not_found',
+      'Dit apparaat is niet bekend bij de schoolserver.',
+    ]);
+    backend.state.devices[3].users.push({ user_id: pieter.id, full_name: pieter.full_name, role: pieter.role });
+    expect((await refusal(backend.unassignUser('482913', pieter.id, revoked)))?.[0]).toBe('device_revoked');
+    expect(await refusal(backend.unassignUser('482913', karin.id, tablet))).toEqual([
+      'invalid',
+      'Deze collega werkt niet op dit apparaat.',
+    ]);
+    const [only] = backend.state.devices[2].users;
+    expect(await refusal(backend.unassignUser('482913', only.user_id, unseen))).toEqual([
+      'invalid',
+      'Dit is de laatste gebruiker van dit apparaat. Trek het apparaat in als het niet meer wordt gebruikt.',
+    ]);
+    expect(await refusal(backend.unassignUser('482913', anouk.id, here))).toEqual([
+      'invalid',
+      'U kunt uzelf niet van het apparaat halen waarop u werkt.',
+    ]);
+    expect(backend.state.log).toEqual([]);
+  });
+
+  it('takes her off that device only, logged as the core logs it', async () => {
+    const backend = await linkedAs('Anouk Jansen', '482913');
+    const [anouk, pieter] = backend.state.users;
+    // The coordinator can take herself off another device.
+    backend.state.devices[1].users.push({ user_id: anouk.id, full_name: anouk.full_name, role: anouk.role });
+    let devices = await backend.unassignUser('482913', anouk.id, backend.state.devices[1].device_id);
+    devices = await backend.unassignUser('482913', pieter.id, devices[1].device_id);
+    expect(devices[1].users.map((u) => u.full_name)).toEqual(['Esther Bos']);
+    expect(devices[0].users.map((u) => u.full_name)).toEqual(['Anouk Jansen', 'Pieter de Vries', 'Karin Smit']);
+    expect(backend.state.log.map((e) => [e.kind, e.subject, e.author])).toEqual([
+      ['user_unassigned', anouk.id, anouk.id],
+      ['user_unassigned', pieter.id, anouk.id],
+    ]);
   });
 });
 

@@ -486,6 +486,7 @@ impl Dossier {
             | EventPayload::PinReset { .. }
             | EventPayload::UserAssigned { .. }
             | EventPayload::PinChanged { .. }
+            | EventPayload::UserUnassigned { .. }
             | EventPayload::RoleChanged { .. } => {
                 return fail(
                     "a user administration event in a case (it belongs to the school log)",

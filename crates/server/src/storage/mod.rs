@@ -126,6 +126,7 @@ pub trait Tx {
     /// Removes the user, every assignment of theirs and their PIN package.
     fn remove_user(&mut self, user: UserId) -> Result<()>;
     fn assign(&mut self, device: DeviceId, user: UserId) -> Result<()>;
+    fn unassign(&mut self, device: DeviceId, user: UserId) -> Result<()>;
 
     /// Keeps `pin` as its user's PIN package when its version is higher than the one held (or
     /// none is held); returns whether it did.

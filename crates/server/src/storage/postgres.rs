@@ -444,6 +444,14 @@ impl Tx for PgTx<'_, '_> {
         Ok(())
     }
 
+    fn unassign(&mut self, device: DeviceId, user: UserId) -> Result<()> {
+        self.execute(
+            "DELETE FROM assignments WHERE device_id = $1 AND user_id = $2",
+            &[&device.to_string(), &user.to_string()],
+        )?;
+        Ok(())
+    }
+
     fn put_pin(&mut self, pin: &SealedPin) -> Result<bool> {
         let n = self.execute(
             "INSERT INTO pins (user_id, version, sealed) VALUES ($1, $2, $3)

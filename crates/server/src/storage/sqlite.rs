@@ -296,6 +296,13 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn unassign(&mut self, device: DeviceId, user: UserId) -> Result<()> {
+        self.0
+            .prepare_cached("DELETE FROM assignments WHERE device_id = ?1 AND user_id = ?2")?
+            .execute(params![device.to_string(), user.to_string()])?;
+        Ok(())
+    }
+
     fn put_pin(&mut self, pin: &SealedPin) -> Result<bool> {
         let n = self
             .0

@@ -11,6 +11,7 @@ use crate::vault::school_pin::{self, next_version, PinPackage};
 use crate::vault::{lock_vault, KekSource, UserEnvelope, Vault};
 use meldcode_engine::school_log::{admin_event, check_admin, AdminAction, Authority};
 use meldcode_engine::{DeviceId, UserId};
+use meldcode_sync::api::DeviceInfo;
 
 /// The envelope to try a PIN on: the vault's, or the same key pair with a newer PIN from a
 /// package the spool received (the user changed her PIN on another device; works while
@@ -260,22 +261,75 @@ impl Store {
     /// Lets `user` work on `device` too (the coordinator's *Apparaten* screen): recorded in the
     /// school log, after which the server sends that device her cases and her PIN package.
     pub fn assign_user(&mut self, proof: Proof<'_>, user: UserId, device: DeviceId) -> Result<()> {
+        self.administer_device(proof, user, AdminAction::Assign { device }, |on| {
+            if on.users.contains(&user) {
+                return Err(invalid("Deze collega werkt al op dit apparaat."));
+            }
+            Ok(())
+        })
+    }
+
+    /// Takes `user` off `device`: the server sends it nothing of hers from now on, and the
+    /// device takes her envelope out (with a new database key) when it hears of it, at once when
+    /// it is this one. What the device received before stays on it, encrypted.
+    pub fn unassign_user(
+        &mut self,
+        proof: Proof<'_>,
+        user: UserId,
+        device: DeviceId,
+    ) -> Result<()> {
+        let me = (self.user.id, self.device_id);
+        self.administer_device(proof, user, AdminAction::Unassign { device }, |on| {
+            if !on.users.contains(&user) {
+                return Err(invalid("Deze collega werkt niet op dit apparaat."));
+            }
+            if on.users.len() == 1 {
+                return Err(invalid("Dit is de laatste gebruiker van dit apparaat. Trek het apparaat in als het niet meer wordt gebruikt."));
+            }
+            if (user, device) == me {
+                return Err(invalid("U kunt uzelf niet van het apparaat halen waarop u werkt."));
+            }
+            Ok(())
+        })?;
+        if device == self.device_id {
+            self.spool()?.forget_pin(user)?;
+            let path = vault_path(&self.dir);
+            let _guard = lock_vault(&path)?;
+            let mut vault = self.load_vault()?;
+            if vault.users.iter().any(|u| u.user_id == user) {
+                vault.users.retain(|u| u.user_id != user);
+                self.rekey(&mut vault)?;
+                self.save_vault(&mut vault)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// An assignment: the engine's rule, the device as the server lists it (asked before
+    /// anything is recorded, and not under the vault's lock: nothing is recorded while the
+    /// server cannot be reached, and the screen offering this lists its devices anyway), the
+    /// acting user's PIN, then the record in the school log.
+    fn administer_device(
+        &mut self,
+        proof: Proof<'_>,
+        user: UserId,
+        action: AdminAction,
+        check: impl FnOnce(&DeviceInfo) -> Result<()>,
+    ) -> Result<()> {
         if !self.is_enrolled()? {
             return Err(StoreError::NotEnrolled);
         }
         let (who, target) = self.target(user)?;
-        let action = AdminAction::Assign { device };
         let authority = match proof {
             Proof::Pin(_) => Authority::OwnPin,
             Proof::RecoveryKey(_) => Authority::RecoveryKey,
         };
         check_admin(self.user.actor(), action, target, authority)?;
-        // Asked before anything is recorded, and not under the vault's lock: nothing is recorded
-        // while the server cannot be reached (the screen offering this lists its devices anyway).
-        let listed = self.spool()?.transport()?.devices()?;
-        let invalid = |message: &str| StoreError::Invalid {
-            message: message.into(),
+        let device = match action {
+            AdminAction::Assign { device } | AdminAction::Unassign { device } => device,
+            _ => return Err(invalid("Geen toewijzing aan een apparaat.")),
         };
+        let listed = self.spool()?.transport()?.devices()?;
         let on = listed
             .devices
             .iter()
@@ -284,9 +338,7 @@ impl Store {
         if on.revoked_at_ms.is_some() {
             return Err(invalid("Dit apparaat is ingetrokken."));
         }
-        if on.users.contains(&user) {
-            return Err(invalid("Deze collega werkt al op dit apparaat."));
-        }
+        check(on)?;
         let path = vault_path(&self.dir);
         let _guard = lock_vault(&path)?;
         let mut vault = self.load_vault()?;
@@ -294,5 +346,11 @@ impl Store {
         let payload = admin_event(action, &who, authority);
         self.record_admin(&mut vault, payload, |_| Ok(()))?;
         self.save_vault(&mut vault)
+    }
+}
+
+fn invalid(message: &str) -> StoreError {
+    StoreError::Invalid {
+        message: message.into(),
     }
 }

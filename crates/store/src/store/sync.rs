@@ -212,16 +212,18 @@ impl Store {
                 u.role = *role;
             }
         }
-        // A colleague removed on another device loses this one too: their envelope goes, and
-        // the database key is replaced so that an older copy of the vault opens nothing.
-        if vault
-            .users
-            .iter()
-            .any(|u| applied.removed.contains(&u.user_id))
-        {
-            vault
-                .users
-                .retain(|u| !applied.removed.contains(&u.user_id));
+        // A colleague removed on another device, or taken off this one, loses this one: their
+        // envelope goes, and the database key is replaced so that an older copy of the vault
+        // opens nothing.
+        let gone = |u: &crate::vault::UserEnvelope| {
+            applied.removed.contains(&u.user_id) || applied.unassigned.contains(&u.user_id)
+        };
+        for user in &applied.unassigned {
+            // Not taken in again from an answer of the server's from before (`take_pins`).
+            self.spool()?.forget_pin(*user)?;
+        }
+        if vault.users.iter().any(gone) {
+            vault.users.retain(|u| !gone(u));
             if !vault.users.is_empty() {
                 self.rekey(&mut vault)?;
             }

@@ -31,6 +31,8 @@ pub(crate) struct Applied {
     /// Users removed, and roles changed, in the school log: the vault follows.
     pub removed: BTreeSet<meldcode_engine::UserId>,
     pub roles: BTreeMap<meldcode_engine::UserId, meldcode_engine::Role>,
+    /// Users taken off this device: their envelopes here go too.
+    pub unassigned: BTreeSet<meldcode_engine::UserId>,
 }
 
 fn sealed_hash(conn: &Connection, device: DeviceId, seq: u64) -> Result<Option<Hash>> {
@@ -99,6 +101,9 @@ pub(crate) fn apply(
                 }
                 EventPayload::RoleChanged { user, role, .. } => {
                     applied.roles.insert(*user, *role);
+                }
+                EventPayload::UserUnassigned { user, device, .. } if *device == own => {
+                    applied.unassigned.insert(*user);
                 }
                 _ => {}
             }

@@ -77,6 +77,10 @@ pub(crate) fn directory_change(payload: &EventPayload) -> Option<DirectoryChange
             user: *user,
             device: *device,
         }),
+        EventPayload::UserUnassigned { user, device, .. } => Some(DirectoryChange::Unassigned {
+            user: *user,
+            device: *device,
+        }),
         _ => None,
     }
 }

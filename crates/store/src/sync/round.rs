@@ -79,6 +79,7 @@ pub(crate) fn take(
         total.cases.extend(applied.cases);
         total.removed.extend(applied.removed);
         total.roles.extend(applied.roles);
+        total.unassigned.extend(applied.unassigned);
         for (device, head) in applied.heads {
             let entry = total.heads.entry(device).or_insert(head);
             if head.0 > entry.0 {

@@ -93,6 +93,10 @@ export interface Backend {
   /** Lets a colleague work on another device too: recorded in the school log; confirmed with the
    * acting coordinator's own PIN; resolves with the devices as they now stand. */
   assignUser(actingPin: string, userId: string, deviceId: string): Promise<DeviceView[]>;
+  /** Takes a colleague off a device: recorded in the school log; the device gets none of her new
+   * cases and her PIN no longer opens it once it hears of it; confirmed with the acting
+   * coordinator's own PIN; resolves with the devices as they now stand. */
+  unassignUser(actingPin: string, userId: string, deviceId: string): Promise<DeviceView[]>;
   /** Called with the status after every change (a round done, the network gone or back). */
   onSync(callback: (status: SyncStatus) => void): () => void;
   /** Called when the school revoked this device and it has erased its data. */

@@ -569,6 +569,21 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       logged(me, 'user_assigned', user.id);
       return structuredClone(state.devices);
     },
+    // As assignUser: role, the acting PIN, then the device; then the core's refusals in its order
+    // (not on the device, the last one on it, the coordinator herself where she works).
+    async unassignUser(acting, userId, deviceId) {
+      const me = coordinator();
+      confirmActing(me, acting);
+      const device = state.devices.find((d) => d.device_id === deviceId) ?? fail('not_found', 'Dit apparaat is niet bekend bij de schoolserver.');
+      if (device.revoked_at) fail('device_revoked', 'Dit apparaat is ingetrokken: daarop kan niemand meer werken.');
+      if (!device.users.some((u) => u.user_id === userId)) fail('invalid', 'Deze collega werkt niet op dit apparaat.');
+      if (device.users.length === 1)
+        fail('invalid', 'Dit is de laatste gebruiker van dit apparaat. Trek het apparaat in als het niet meer wordt gebruikt.');
+      if (device.this_device && userId === me.id) fail('invalid', 'U kunt uzelf niet van het apparaat halen waarop u werkt.');
+      device.users = device.users.filter((u) => u.user_id !== userId);
+      logged(me, 'user_unassigned', userId);
+      return structuredClone(state.devices);
+    },
     onSync(callback) {
       syncListeners.add(callback);
       return () => syncListeners.delete(callback);

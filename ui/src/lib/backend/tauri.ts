@@ -63,6 +63,8 @@ export function tauriBackend(): Backend {
     devices: () => call('devices'),
     revokeDevice: (acting_pin, device_id) => call('revoke_device', { acting_pin, device_id }),
     assignUser: (acting_pin, user_id, device_id) => call('assign_user_to_device', { acting_pin, user_id, device_id }),
+    unassignUser: (acting_pin, user_id, device_id) =>
+      call('unassign_user_from_device', { acting_pin, user_id, device_id }),
     onSync: (callback) => subscribe<SyncStatus>('sync', callback),
     onWiped: (callback) => subscribe('wiped', () => callback()),
     onReceived: (callback) => subscribe('received', () => callback()),

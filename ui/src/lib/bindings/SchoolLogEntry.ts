@@ -8,8 +8,8 @@ import type { UserId } from "./UserId";
  */
 export type SchoolLogEntry = { id: EventId, recorded_at: string, author: UserId, author_role: Role, 
 /**
- * `user_added`, `user_removed`, `pin_reset`, `role_changed`, `user_assigned` or
- * `pin_changed`.
+ * `user_added`, `user_removed`, `pin_reset`, `role_changed`, `user_assigned`,
+ * `user_unassigned` or `pin_changed`.
  */
 kind: string, subject: UserId, 
 /**

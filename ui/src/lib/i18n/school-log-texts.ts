@@ -15,6 +15,7 @@ const nl = {
     role_changed: 'gaf {{name}} de rol {{role}}',
     user_assigned: 'liet {{name}} ook op een ander apparaat werken',
     pin_changed: 'koos een nieuwe pincode',
+    user_unassigned: 'haalde {{name}} van een apparaat',
     // A kind this version does not know yet (a newer core), or one without its role.
     other: 'wijzigde het account van {{name}}',
     with_recovery_key: 'met de herstelsleutel',
@@ -35,6 +36,7 @@ const en: typeof nl = {
     role_changed: 'gave {{name}} the role {{role}}',
     user_assigned: 'let {{name}} work on another device too',
     pin_changed: 'chose a new PIN',
+    user_unassigned: 'took {{name}} off a device',
     other: 'changed the account of {{name}}',
     with_recovery_key: 'with the recovery key',
     unknown_person: 'unknown user',

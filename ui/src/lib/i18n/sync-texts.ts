@@ -72,6 +72,12 @@ const nl = {
       '{{name}} kan nu ook op dit apparaat werken, met de eigen pincode. {{name}} verschijnt op het inlogscherm zodra dit apparaat weer is bijgewerkt.',
     added_other:
       '{{name}} kan nu ook op het apparaat van {{names}} werken, met de eigen pincode. Daar verschijnt {{name}} op het inlogscherm zodra dat apparaat is bijgewerkt en één keer door iemand is ontgrendeld.',
+    // Taking a colleague off a device: the button reads the same at every user, its name says whom.
+    unassign: 'Van dit apparaat halen',
+    unassign_label: '{{name}} van dit apparaat halen',
+    unassign_confirm: '{{name}} werkt dan niet meer op dit apparaat. Wat het apparaat al had, blijft er versleuteld op staan.',
+    unassigned_here: '{{name}} werkt niet meer op dit apparaat.',
+    unassigned_other: '{{name}} werkt niet meer op dit apparaat. Het apparaat haalt {{name}} eraf zodra het is bijgewerkt.',
   },
   join: {
     title: 'Koppelen aan de schoolserver',
@@ -172,6 +178,11 @@ const en: typeof nl = {
       '{{name}} can now work on this device too, with their own PIN. {{name}} appears on the sign-in screen once this device has been updated again.',
     added_other:
       '{{name}} can now work on the device of {{names}} too, with their own PIN. {{name}} appears on its sign-in screen once that device has been updated and unlocked once by anyone.',
+    unassign: 'Take off this device',
+    unassign_label: '{{name}}: take off this device',
+    unassign_confirm: '{{name}} will then no longer work on this device. What the device already had stays on it, encrypted.',
+    unassigned_here: '{{name}} no longer works on this device.',
+    unassigned_other: '{{name}} no longer works on this device. The device takes {{name}} off once it has been updated.',
   },
   join: {
     title: 'Link to the school server',

@@ -54,6 +54,14 @@ impl Spool {
         Ok(())
     }
 
+    /// Drops the package held for `user`, who no longer works on this device.
+    pub(crate) fn forget_pin(&self, user: UserId) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM pins WHERE user_id = ?1")?
+            .execute(params![user.to_string()])?;
+        Ok(())
+    }
+
     /// A package made on this device: held for this device's unlock at once, and sent with the
     /// next round.
     pub(crate) fn queue_pin(&self, pin: &SealedPin) -> Result<()> {
