@@ -2,13 +2,13 @@
 //! is assigned to (`vault::school_pin`), and the coordinator assigns a colleague to a device.
 
 use super::users::Proof;
-use super::{vault_path, Store};
+use super::Store;
 use crate::crypto::{KdfParams, Key};
 use crate::error::{Result, StoreError};
 use crate::sync::spool::Spool;
 use crate::vault::keys::{self, PinSecrets};
 use crate::vault::school_pin::{self, next_version, PinPackage};
-use crate::vault::{lock_vault, KekSource, UserEnvelope, Vault};
+use crate::vault::{KekSource, UserEnvelope, Vault};
 use meldcode_engine::school_log::{admin_event, check_admin, AdminAction, Authority};
 use meldcode_engine::{DeviceId, UserId};
 use meldcode_sync::api::DeviceInfo;
@@ -214,9 +214,7 @@ impl Store {
                 packages.push(package);
             }
         }
-        let path = vault_path(&self.dir);
-        let _guard = lock_vault(&path)?;
-        let mut vault = self.load_vault()?;
+        let (mut vault, _guard) = self.vault_for_change()?;
         let generation = vault.key_generation;
         let mut changed = false;
         for package in packages {
@@ -293,9 +291,7 @@ impl Store {
         })?;
         if device == self.device_id {
             self.spool()?.forget_pin(user)?;
-            let path = vault_path(&self.dir);
-            let _guard = lock_vault(&path)?;
-            let mut vault = self.load_vault()?;
+            let (mut vault, _guard) = self.vault_for_change()?;
             if vault.users.iter().any(|u| u.user_id == user) {
                 vault.users.retain(|u| u.user_id != user);
                 self.rekey(&mut vault)?;
@@ -339,9 +335,7 @@ impl Store {
             return Err(invalid("Dit apparaat is ingetrokken."));
         }
         check(on)?;
-        let path = vault_path(&self.dir);
-        let _guard = lock_vault(&path)?;
-        let mut vault = self.load_vault()?;
+        let (mut vault, _guard) = self.vault_for_change()?;
         let authority = self.authorise(&mut vault, proof, action, target)?;
         let payload = admin_event(action, &who, authority);
         self.record_admin(&mut vault, payload, |_| Ok(()))?;

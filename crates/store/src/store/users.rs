@@ -4,7 +4,7 @@
 
 use super::user_rows::{insert_user, load_user, row_to_user};
 use super::{new_uuid, vault_path, Store};
-use crate::crypto::{self, Key};
+use crate::crypto;
 use crate::error::{Result, StoreError};
 use crate::vault::lockout::Now;
 use crate::vault::{check_pin_strength, keys, lock_vault, Vault, VaultGuard};
@@ -32,11 +32,11 @@ pub(super) fn check_full_name(name: &str) -> Result<()> {
 }
 
 impl Store {
-    /// The vault, locked for changing, and the device secret to wrap keys with.
-    fn device_secret_and_vault(&self) -> Result<(Key, Vault, VaultGuard)> {
+    /// The vault, locked for changing until the guard is dropped.
+    pub(super) fn vault_for_change(&self) -> Result<(Vault, VaultGuard)> {
         let guard = lock_vault(&vault_path(&self.dir))?;
         let vault = self.load_vault()?;
-        Ok((self.entry.secret.clone(), vault, guard))
+        Ok((vault, guard))
     }
 
     /// Checks the acting user's own PIN against the vault, counting a wrong one like a wrong PIN
@@ -44,7 +44,7 @@ impl Store {
     /// The acting user types their own PIN again before something that cannot be undone; a
     /// wrong one counts toward the lockout like at the lock screen.
     pub(super) fn confirm_own_pin(&mut self, pin: &str) -> Result<()> {
-        let (_, mut vault, _guard) = self.device_secret_and_vault()?;
+        let (mut vault, _guard) = self.vault_for_change()?;
         if let Err(wrong) = self.check_own_pin(&mut vault, pin) {
             self.save_vault(&mut vault)?;
             return Err(wrong);
@@ -118,7 +118,7 @@ impl Store {
 
     pub fn change_pin(&mut self, current_pin: &str, new_pin: &str) -> Result<()> {
         check_pin_strength(new_pin)?;
-        let (_, mut vault, _guard) = self.device_secret_and_vault()?;
+        let (mut vault, _guard) = self.vault_for_change()?;
         if let Err(wrong) = self.check_own_pin(&mut vault, current_pin) {
             self.save_vault(&mut vault)?;
             return Err(wrong);
@@ -146,7 +146,7 @@ impl Store {
     ) -> Result<User> {
         check_full_name(full_name)?;
         check_pin_strength(pin)?;
-        let (_, mut vault, _guard) = self.device_secret_and_vault()?;
+        let (mut vault, _guard) = self.vault_for_change()?;
         let target = Target {
             role,
             suspect_in_staff_case: false,
@@ -178,7 +178,7 @@ impl Store {
     /// first use.
     pub fn reset_pin(&mut self, proof: Proof<'_>, user: UserId, new_pin: &str) -> Result<()> {
         check_pin_strength(new_pin)?;
-        let (_, mut vault, _guard) = self.device_secret_and_vault()?;
+        let (mut vault, _guard) = self.vault_for_change()?;
         let (who, target) = self.target(user)?;
         let authority = self.authorise(&mut vault, proof, AdminAction::ResetPin, target)?;
         // In a school with a server, a colleague need not work on this device to get a new PIN:
@@ -204,7 +204,7 @@ impl Store {
 
     /// Removes a user's access. Their records stay, with their name, for accountability.
     pub fn remove_user(&mut self, proof: Proof<'_>, user: UserId) -> Result<()> {
-        let (_, mut vault, _guard) = self.device_secret_and_vault()?;
+        let (mut vault, _guard) = self.vault_for_change()?;
         let (who, target) = self.target(user)?;
         let authority = self.authorise(&mut vault, proof, AdminAction::Remove, target)?;
         let here = vault.users.iter().any(|u| u.user_id == user);
@@ -229,7 +229,7 @@ impl Store {
 
     /// Gives a colleague another role; their records keep the role they had when recording.
     pub fn change_role(&mut self, proof: Proof<'_>, user: UserId, role: Role) -> Result<()> {
-        let (_, mut vault, _guard) = self.device_secret_and_vault()?;
+        let (mut vault, _guard) = self.vault_for_change()?;
         let (who, target) = self.target(user)?;
         let action = AdminAction::ChangeRole { to: role };
         let authority = self.authorise(&mut vault, proof, action, target)?;
