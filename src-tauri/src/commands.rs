@@ -84,6 +84,7 @@ pub fn unlock(
     shell.open(store);
     // What arrived while locked is taken in now.
     sync.kick();
+    crate::reminders::soon(&app);
     match check {
         Ok(check) => crate::integrity::check_in_background(app, check),
         Err(e) => eprintln!("Meldcode: no full check after unlock ({})", e.code()),

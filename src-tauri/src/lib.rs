@@ -4,8 +4,10 @@ mod away;
 mod background_sync;
 mod commands;
 mod contacts;
+mod figures;
 mod idle_clock;
 mod integrity;
+mod reminders;
 mod shell;
 
 use shell::Shell;
@@ -26,12 +28,16 @@ pub fn run() {
     meldcode_store::db::initialise();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let dir = data_dir(app)?;
             let enrolled = meldcode_store::sync::spool::spool_path(&dir).exists();
             app.manage(Shell::new(dir));
             app.manage(background_sync::BackgroundSync::new(enrolled));
             background_sync::start(app.handle().clone());
+            app.manage(reminders::Reminders::default());
+            reminders::start(app.handle().clone());
             away::watch(app.handle().clone());
             away::watch_suspend(app.handle().clone());
             Ok(())
@@ -61,6 +67,9 @@ pub fn run() {
             commands::acknowledge_alarms,
             commands::change_role,
             commands::school_log,
+            figures::evaluation_figures,
+            figures::save_figures_csv,
+            reminders::daily_digest,
             commands::save_settings,
             commands::open_contact,
             commands::sync_status,
@@ -105,10 +114,14 @@ mod tests {
     fn capability_grants_exactly_the_registered_commands() {
         let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let lib = std::fs::read_to_string(here.join("src/lib.rs")).expect("lib.rs");
+        // Every `module::command,` line inside `generate_handler![…]`.
         let mut registered: Vec<String> = lib
             .lines()
-            .filter_map(|l| l.trim().strip_prefix("commands::"))
-            .map(|c| format!("allow-{}", c.trim_end_matches(',').replace('_', "-")))
+            .skip_while(|l| !l.contains("generate_handler!["))
+            .skip(1)
+            .take_while(|l| !l.trim().starts_with(']'))
+            .filter_map(|l| l.trim().trim_end_matches(',').rsplit_once("::"))
+            .map(|(_, c)| format!("allow-{}", c.replace('_', "-")))
             .collect();
         registered.sort();
         let capability: serde_json::Value = serde_json::from_str(
@@ -125,9 +138,11 @@ mod tests {
             .collect();
         granted.sort();
         assert_eq!(granted, registered);
-        assert!(
-            !capability.to_string().contains("opener:"),
-            "the UI gets no opener permission"
-        );
+        for plugin in ["opener:", "dialog:", "notification:"] {
+            assert!(
+                !capability.to_string().contains(plugin),
+                "the UI gets no {plugin} permission: the core uses these plugins itself"
+            );
+        }
     }
 }

@@ -68,6 +68,19 @@ pub enum Cmd {
     Verify,
     /// One case's full record as JSON.
     Export { case: String },
+    /// The evaluation figures over a period (coordinator and director): counts below 5 show as
+    /// "< 5". JSON, or a CSV file for a spreadsheet with --csv.
+    Figures {
+        /// First day, YYYY-MM-DD.
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// Last day, YYYY-MM-DD (included).
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        /// Write the figures as CSV (semicolons) to this file instead.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
     /// Write a consistent encrypted copy of the store into DEST (an empty or new folder).
     Backup { dest: PathBuf },
     /// Open with the recovery key from the school's safe and set a new PIN (coordinator).

@@ -180,6 +180,18 @@ fn run(cli: Cli, out: Out) -> Result<(), Failure> {
             let store = session::unlock(&dir, user)?;
             out.json_value(&store.export_case(case_id(&case)?)?);
         }
+        Cmd::Figures { from, to, csv } => {
+            let store = session::unlock(&dir, user)?;
+            let figures = store.evaluation_figures(from, to)?;
+            match csv {
+                Some(file) => {
+                    let text = meldcode_store::store::figures::figures_csv(&figures)?;
+                    std::fs::write(&file, text).map_err(meldcode_store::StoreError::Io)?;
+                    out.done(&format!("figures written to {}", file.display()));
+                }
+                None => out.json_value(&figures),
+            }
+        }
         Cmd::Backup { dest } => {
             let store = session::unlock(&dir, user)?;
             store.backup(&dest)?;

@@ -300,3 +300,61 @@ fn init_uses_the_provisioning_file_and_refuses_a_malformed_one() {
     let bar = std::fs::read_to_string(dir.join("emergency.json")).unwrap();
     assert!(bar.contains("crisisdienst-de-wilg"), "{bar}");
 }
+
+#[test]
+fn figures_come_as_json_or_as_a_csv_file_with_small_counts_hidden() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    init(&dir);
+    ok_json(meldcode(
+        &dir,
+        &["--json", "apply", "-"],
+        Some(OPEN_AND_SIGNAL),
+        &[],
+    ));
+    let today = chrono::Utc::now().date_naive().to_string();
+    let figures = ok_json(meldcode(
+        &dir,
+        &["--json", "figures", "--from", "2026-01-01", "--to", &today],
+        None,
+        &[],
+    ));
+    assert_eq!(figures["cases"][0]["code"], "opened");
+    assert_eq!(figures["cases"][0]["count"]["kind"], "fewer_than_five");
+
+    let csv = tmp.path().join("cijfers.csv");
+    ok_json(meldcode(
+        &dir,
+        &[
+            "--json",
+            "figures",
+            "--from",
+            "2026-01-01",
+            "--to",
+            &today,
+            "--csv",
+            csv.to_str().unwrap(),
+        ],
+        None,
+        &[],
+    ));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains("Dossiers geopend;< 5;"), "{text}");
+    assert!(!text.contains("Sanne"));
+
+    let backwards = meldcode(
+        &dir,
+        &["figures", "--from", &today, "--to", "2026-01-01"],
+        None,
+        &[],
+    );
+    assert!(!backwards.status.success());
+    assert!(String::from_utf8_lossy(&backwards.stderr).contains("invalid"));
+    let not_a_date = meldcode(
+        &dir,
+        &["figures", "--from", "2026-13-01", "--to", &today],
+        None,
+        &[],
+    );
+    assert!(!not_a_date.status.success());
+}

@@ -76,14 +76,10 @@ pub fn list(
     let rows = stmt.query_map(params![pattern], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
     })?;
-    let damaged = || StoreError::Damaged {
-        detail: "overzicht van dossiers".into(),
-    };
     let mut out = Vec::new();
     for row in rows {
         let (summary, audience) = row?;
-        let audience: Audience = serde_json::from_str(&audience).map_err(|_| damaged())?;
-        if !audience.admits(viewer) {
+        if !admits(&audience, viewer)? {
             continue;
         }
         let summary: CaseSummary = serde_json::from_str(&summary).map_err(|_| damaged())?;
@@ -103,4 +99,30 @@ pub fn suspected_in_staff_case(conn: &Connection, user: UserId) -> Result<bool> 
         |r| r.get(0),
     )?;
     Ok(found > 0)
+}
+
+/// The ids of the cases `viewer` may see, read from the case list's audience.
+pub fn visible_case_ids(conn: &Connection, viewer: Actor) -> Result<Vec<meldcode_engine::CaseId>> {
+    let mut stmt = conn.prepare_cached("SELECT case_id, audience FROM cases ORDER BY case_id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, audience) = row?;
+        if admits(&audience, viewer)? {
+            out.push(id.parse().map_err(|_| damaged())?);
+        }
+    }
+    Ok(out)
+}
+
+fn damaged() -> StoreError {
+    StoreError::Damaged {
+        detail: "overzicht van dossiers".into(),
+    }
+}
+
+/// Whether the case list's stored audience lets `viewer` see the case (R14, R2).
+fn admits(audience: &str, viewer: Actor) -> Result<bool> {
+    let audience: Audience = serde_json::from_str(audience).map_err(|_| damaged())?;
+    Ok(audience.admits(viewer))
 }

@@ -27,6 +27,14 @@ pub struct DeviceSettings {
     pub language: Language,
     /// Minutes without a touch before the app locks itself.
     pub lock_after_minutes: u16,
+    /// OS notifications when a case asks for a step (counts only, never a name); on unless the
+    /// user turned them off. Missing in a file saved before reminders existed: on.
+    #[serde(default = "on")]
+    pub reminders: bool,
+}
+
+fn on() -> bool {
+    true
 }
 
 impl Default for DeviceSettings {
@@ -34,6 +42,7 @@ impl Default for DeviceSettings {
         Self {
             language: Language::Nl,
             lock_after_minutes: 3,
+            reminders: true,
         }
     }
 }
@@ -81,9 +90,23 @@ mod tests {
         let mine = DeviceSettings {
             language: Language::En,
             lock_after_minutes: 10,
+            reminders: false,
         };
         mine.save(dir.path()).unwrap();
         assert_eq!(DeviceSettings::load(dir.path()), mine);
+        // A file from before reminders existed keeps its choices and has reminders on.
+        std::fs::write(
+            dir.path().join(SETTINGS_FILE),
+            r#"{"language": "en", "lock_after_minutes": 10}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            DeviceSettings::load(dir.path()),
+            DeviceSettings {
+                reminders: true,
+                ..mine
+            }
+        );
         std::fs::write(dir.path().join(SETTINGS_FILE), "{ broken").unwrap();
         assert_eq!(DeviceSettings::load(dir.path()), DeviceSettings::default());
     }
@@ -93,8 +116,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for minutes in [0, 31, 600] {
             let s = DeviceSettings {
-                language: Language::Nl,
                 lock_after_minutes: minutes,
+                ..DeviceSettings::default()
             };
             assert_eq!(s.save(dir.path()).unwrap_err().code(), "invalid");
         }

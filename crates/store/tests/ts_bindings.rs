@@ -6,9 +6,11 @@
 use meldcode_engine::access::Audience;
 use meldcode_engine::catalogue::SignalCatalogue;
 use meldcode_engine::envelope::Envelope;
+use meldcode_engine::figures::Figures;
 use meldcode_engine::next_actions::NextAction;
 use meldcode_engine::people::{Actor, User};
 use meldcode_engine::profile::{ProfileError, SchoolProfile};
+use meldcode_engine::reminders::DueSteps;
 use meldcode_engine::state::TimelineEntry;
 use meldcode_engine::summary::CaseSummary;
 use meldcode_engine::{Command, Violation};
@@ -46,6 +48,8 @@ fn export_all(dir: &Path) {
     LockScreen::export_all(&cfg).unwrap();
     Session::export_all(&cfg).unwrap();
     SchoolLog::export_all(&cfg).unwrap();
+    Figures::export_all(&cfg).unwrap();
+    DueSteps::export_all(&cfg).unwrap();
     Setup::export_all(&cfg).unwrap();
     FirstRunProfile::export_all(&cfg).unwrap();
     CaptureRequest::export_all(&cfg).unwrap();

@@ -22,6 +22,7 @@ export type Screen =
   | 'social-map'
   | 'settings'
   | 'school-log'
+  | 'figures'
   | 'devices';
 
 export class AppState {

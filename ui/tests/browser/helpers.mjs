@@ -2,9 +2,11 @@
 // gets (axe-core audit, 44 px touch targets, a screenshot).
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { after, before, describe } from 'node:test';
 import { join } from 'node:path';
 import { preview } from 'vite';
+import { openBrowser } from './chromium.mjs';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -89,4 +91,26 @@ export const LINK = `meldcode://koppelen?server=${encodeURIComponent(SERVER)}&co
 export async function mock(page, fn, arg) {
   await page.waitForFunction(() => window.__mock);
   return page.evaluate(`(${fn})(window.__mock, ${JSON.stringify(arg ?? null)})`);
+}
+
+/** One suite per size in `SIZES`, each with a browser and a page of its own: `body` gets the
+ * page (once the suite's `before` has run), the size's name and a `check(name)` that audits
+ * the page and keeps its screenshot in ui/test-results/screenshots. */
+export function atEverySize(title, uiRoot, body) {
+  const shots = join(uiRoot, 'test-results', 'screenshots');
+  mkdirSync(shots, { recursive: true });
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    describe(`${title} ${size} ${viewport.width}×${viewport.height}`, () => {
+      let browser;
+      const ctx = { page: null, size, check: (page, name) => check(page, shots, size, name) };
+      before(async () => {
+        browser = await openBrowser(viewport);
+        ctx.page = await browser.context.newPage();
+      });
+      after(async () => {
+        await browser?.close();
+      });
+      body(ctx);
+    });
+  }
 }

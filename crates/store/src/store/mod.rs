@@ -4,11 +4,13 @@
 
 mod anchorer;
 pub mod backup;
+pub mod figures;
 pub mod integrity;
 mod open;
 mod pins;
 mod record;
 mod rekey;
+mod reminders;
 mod school;
 mod sync;
 pub(crate) mod user_rows;

@@ -19,6 +19,8 @@ import type { FirstRunProfile } from '../bindings/FirstRunProfile';
 import type { SyncStatus } from '../bindings/SyncStatus';
 import type { DeviceView } from '../bindings/DeviceView';
 import type { EnrollmentCodeView } from '../bindings/EnrollmentCodeView';
+import type { Figures } from '../bindings/Figures';
+import type { DueSteps } from '../bindings/DueSteps';
 
 export type ContactChannel = 'phone' | 'email' | 'website';
 
@@ -57,6 +59,16 @@ export interface Backend {
   /** Every change to the users, with everyone it names; for the director and the board only
    * (others are refused with `not_allowed`). */
   schoolLog(): Promise<SchoolLog>;
+  /** The evaluation figures from `from` to `to` (YYYY-MM-DD, both included), counts below 5
+   * already hidden; for the coordinator and the director (others get `not_allowed`), `invalid`
+   * when the period ends before it starts. */
+  evaluationFigures(from: string, to: string): Promise<Figures>;
+  /** The same figures as CSV, saved where the user picks in the system's dialog; resolves with
+   * the path, or null when the dialog was closed without a choice. */
+  saveFiguresCsv(from: string, to: string): Promise<string | null>;
+  /** The coordinator's digest for today: how many cases ask for a step today and how many are
+   * late; null for other roles and on a quiet day. */
+  dailyDigest(): Promise<DueSteps | null>;
   /** Resolves with the session as it now stands: no longer `must_change_pin`. */
   changePin(currentPin: string, newPin: string): Promise<Session>;
   /** The coordinator or the director has dealt with the record's alarms; resolves with the

@@ -29,6 +29,7 @@ import {
   type MockCase,
 } from './mock-cases';
 import { weakness } from './mock-pin';
+import { mockFigures } from './mock-figures';
 import { mockCode, mockDevices, mockLink, mockQr, statusFor } from './mock-sync';
 import { looksLikeCode } from '../enroll-link';
 import catalogueData from './mock-data/catalogue.json';
@@ -99,6 +100,10 @@ export interface MockState {
    * her other devices of the school (a test sets it): typed, it signs her in; another PIN sets
    * the device up all the same and is refused with `joined_use_other_pin`. */
   joiner: { full_name: string; role: Role; existingPin: string | null };
+  /** Where `saveFiguresCsv` saved, in order. */
+  savedCsv: string[];
+  /** The save dialog is closed without a choice. */
+  csvDialogCancelled: boolean;
 }
 
 function fail(code: string, message: string): never {
@@ -148,7 +153,7 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     records: new Map(),
     captures: [],
     opened: [],
-    settings: { language: 'nl', lock_after_minutes: 3 },
+    settings: { language: 'nl', lock_after_minutes: 3, reminders: true },
     current: null,
     profile: null,
     emergencyProblem: null,
@@ -162,6 +167,8 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     syncDelayMs: 0,
     codeTtlMs: 15 * 60_000,
     joiner: { full_name: 'Pieter de Vries', role: 'teacher', existingPin: null },
+    savedCsv: [],
+    csvDialogCancelled: false,
   };
   state.integrityFound = () => integrityListeners.forEach((l) => l());
   if (options.seeded) {
@@ -447,6 +454,31 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       if (me.role !== 'director' && me.role !== 'board')
         fail('not_allowed', 'Het logboek van de school is voor de directie en het bestuur.');
       return { entries: state.log.map((e) => ({ ...e })), people: [...state.users.map(plain), ...state.removed] };
+    },
+    async evaluationFigures(from, to) {
+      const me = signedIn();
+      if (me.role !== 'coordinator' && me.role !== 'director')
+        fail('not_allowed', 'De cijfers over de meldcode zijn voor de directie en de aandachtsfunctionaris.');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to))
+        fail('invalid', 'Kies een begin- en een einddatum.');
+      if (from > to) fail('invalid', 'De periode eindigt voordat ze begint: kies een einddatum na de begindatum.');
+      return mockFigures(from, to);
+    },
+    async saveFiguresCsv(from, to) {
+      await backend.evaluationFigures(from, to);
+      if (state.csvDialogCancelled) return null;
+      const path = `/home/directie/Documenten/meldcode-cijfers-${from}-${to}.csv`;
+      state.savedCsv.push(path);
+      return path;
+    },
+    async dailyDigest() {
+      const me = signedIn();
+      if (me.role !== 'coordinator') return null;
+      // UTC days, as the core counts them.
+      const today = new Date().toISOString().slice(0, 10);
+      const dues = state.cases.filter((c) => !c.outcome && c.next_due).map((c) => c.next_due as string);
+      const steps = { due_today: dues.filter((d) => d === today).length, overdue: dues.filter((d) => d < today).length };
+      return steps.due_today + steps.overdue > 0 ? steps : null;
     },
     async changePin(current, next) {
       const me = signedIn();

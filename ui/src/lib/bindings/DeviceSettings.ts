@@ -5,4 +5,9 @@ export type DeviceSettings = { language: Language,
 /**
  * Minutes without a touch before the app locks itself.
  */
-lock_after_minutes: number, };
+lock_after_minutes: number, 
+/**
+ * OS notifications when a case asks for a step (counts only, never a name); on unless the
+ * user turned them off. Missing in a file saved before reminders existed: on.
+ */
+reminders: boolean, };
