@@ -1,9 +1,10 @@
 // Whole cases through the real engine and store, entirely in the app's guided forms: help
 // organised and reviewed; a report after the parent conversation, signed on the screen by
 // everyone present; a report on a safety ground without the conversation; a help plan that
-// fails and ends in a report after all. After each, `meldcode verify` passes and `meldcode
-// export` shows every record in order. Then the roles: a teacher cannot take a
-// coordinator's step, and cannot see a case about themselves as suspected staff.
+// fails and ends in a report after all; the first, once closed, takes the pupil's leaving and
+// says until when it is kept. After each, `meldcode verify` passes and `meldcode export` shows
+// every record in order. Then the roles: a teacher cannot take a coordinator's step, and cannot
+// see a case about themselves as suspected staff.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -99,10 +100,17 @@ describe('the real app: whole cases', () => {
     await close('help_in_place');
     await shown('case-closed');
     await shot('case-help-closed');
+    // The one record a closed case still takes: the pupil left, which starts the retention.
+    const lastDay = day(-1);
+    await record('record_pupil_left', async () => {
+      await date('left_on', lastDay);
+    });
+    const kept = await (await $t('case-retain-until')).getText();
+    assert.match(kept, new RegExp(`${Number(lastDay.slice(0, 4)) + 2}`), kept);
     verifyAndExport(caseIdOf('Sanne Bakker'), [
       'case_opened', 'signal_recorded', 'consultation_recorded', 'advice_requested', 'risk_index_considered',
       'parent_conversation_recorded', 'assessment_recorded', 'decision_recorded', 'help_plan_started',
-      'help_reviewed', 'help_plan_ended', 'case_closed',
+      'help_reviewed', 'help_plan_ended', 'case_closed', 'pupil_left_school',
     ]);
   });
 

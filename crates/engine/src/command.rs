@@ -57,13 +57,14 @@ pub enum Command {
     CheckHelpReached(HelpReachedInput),
     InformParentsOfReport(ReportInformedInput),
     RecordEvaluation(EvaluationInput),
+    RecordPupilLeft(PupilLeftInput),
     ResolveConflict(ConflictResolution),
 }
 
 impl Command {
     /// Every command's kind: the main route in the order of the code's steps (`open_case` first),
     /// then the records added around it, in the order of the enum.
-    pub const KINDS: [&'static str; 37] = [
+    pub const KINDS: [&'static str; 38] = [
         "open_case",
         "record_signal",
         "involve_colleague",
@@ -100,6 +101,7 @@ impl Command {
         "check_help_reached",
         "inform_parents_of_report",
         "record_evaluation",
+        "record_pupil_left",
         "resolve_conflict",
     ];
 
@@ -142,6 +144,7 @@ impl Command {
             Self::CheckHelpReached(_) => "check_help_reached",
             Self::InformParentsOfReport(_) => "inform_parents_of_report",
             Self::RecordEvaluation(_) => "record_evaluation",
+            Self::RecordPupilLeft(_) => "record_pupil_left",
             Self::ResolveConflict(_) => "resolve_conflict",
         }
     }

@@ -26,7 +26,7 @@ pub fn decide(
     ctx: &DecideContext<'_>,
     command: &Command,
 ) -> Result<Vec<EventPayload>, Violation> {
-    r15_closing::check_case_writable(state)?;
+    r15_closing::check_case_writable(state, command)?;
     r00_record::check_case_exists(state, command)?;
     r14_roles::check_permission(state, ctx.actor, command)?;
     r08_parent_conversation::check_urgent_route_first(state, command)?;
@@ -217,6 +217,10 @@ pub fn decide(
         Command::InformParentsOfReport(input) => {
             r13_follow_up::check_parents_informed(state, input, ctx.now)?;
             EventPayload::ParentsInformedOfReport(input.clone())
+        }
+        Command::RecordPupilLeft(input) => {
+            r15_retention::check_pupil_left(state, input, ctx.now)?;
+            EventPayload::PupilLeftSchool(input.clone())
         }
         Command::RecordEvaluation(input) => {
             r15_evaluation::check_evaluation(input, ctx.now)?;

@@ -101,6 +101,7 @@ pub enum EventPayload {
     HelpReachChecked(HelpReachedInput),
     ParentsInformedOfReport(ReportInformedInput),
     CaseEvaluated(EvaluationInput),
+    PupilLeftSchool(PupilLeftInput),
     ConflictResolved(ConflictResolution),
     // The school log (`school_log`): user administration, not part of any case.
     UserAdded {
@@ -211,6 +212,7 @@ impl EventPayload {
             Self::HelpReachChecked(_) => "help_reach_checked",
             Self::ParentsInformedOfReport(_) => "parents_informed_of_report",
             Self::CaseEvaluated(_) => "case_evaluated",
+            Self::PupilLeftSchool(_) => "pupil_left_school",
             Self::ConflictResolved(_) => "conflict_resolved",
             Self::UserAdded { .. } => "user_added",
             Self::UserRemoved { .. } => "user_removed",

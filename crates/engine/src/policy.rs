@@ -24,6 +24,19 @@ pub struct CasePolicy {
     pub consult_within_working_days: u32,
     /// Step 4 is due this many working days after the first signal.
     pub weigh_within_working_days: u32,
+    /// Years a closed case is kept after the pupil left the school (AVG: no longer than needed).
+    #[serde(default = "default_retention")]
+    pub retention_years: u32,
+    /// Years for a case with a report to Veilig Thuis; never shorter than `retention_years`.
+    #[serde(default = "default_retention")]
+    pub retention_years_reported: u32,
+}
+
+/// Two years after leaving, unless the school profile says longer.
+pub const RETENTION_YEARS: u32 = 2;
+
+fn default_retention() -> u32 {
+    RETENTION_YEARS
 }
 
 /// Consult within a week of the first signal; weigh within four.
@@ -37,6 +50,8 @@ impl Default for CasePolicy {
             report_on_doubt: false,
             consult_within_working_days: CONSULT_WITHIN_WORKING_DAYS,
             weigh_within_working_days: WEIGH_WITHIN_WORKING_DAYS,
+            retention_years: RETENTION_YEARS,
+            retention_years_reported: RETENTION_YEARS,
         }
     }
 }

@@ -104,6 +104,8 @@ pub struct CaseState {
     pub care_team_intakes: Vec<Recorded<CareTeamIntakeInput>>,
     pub parents_informed_of_report: Vec<Recorded<ReportInformedInput>>,
     pub evaluations: Vec<Recorded<EvaluationInput>>,
+    /// The pupil left the school: the retention period runs from that day.
+    pub pupil_left: Option<Recorded<PupilLeftInput>>,
     pub timeline: Vec<TimelineEntry>,
     /// Per device, the highest sequence number of its events in this case.
     pub seen: crate::envelope::Seen,
@@ -250,6 +252,7 @@ impl CaseState {
                 self.parents_informed_of_report.push(rec(e, seq, i.clone()))
             }
             EventPayload::CaseEvaluated(x) => self.evaluations.push(rec(e, seq, x.clone())),
+            EventPayload::PupilLeftSchool(x) => self.pupil_left = Some(rec(e, seq, x.clone())),
             // Folded with the conflict it resolves (`r11_offline_conflict::fold`).
             EventPayload::ConflictResolved(_) => {}
             // The school log's events never belong to a case (`school_log::SCHOOL_LOG`).

@@ -24,6 +24,8 @@ pub struct CaseSummary {
     pub next_due: Option<NaiveDate>,
     pub next_action: Option<NextAction>,
     pub outcome: Option<CaseOutcome>,
+    /// The last day a closed case is kept, once the pupil left the school (R15 retention).
+    pub retain_until: Option<NaiveDate>,
     pub last_recorded_at: Option<DateTime<Utc>>,
 }
 
@@ -43,6 +45,7 @@ pub fn summarise(state: &CaseState, policy: CasePolicy, now: DateTime<Utc>) -> O
         next_due: actions.iter().filter_map(|a| a.due).min(),
         next_action: actions.into_iter().next(),
         outcome: state.closed.as_ref().map(|c| c.data.outcome),
+        retain_until: crate::rules::r15_retention::retain_until(state, policy),
         last_recorded_at: state.last_recorded_at(),
     })
 }

@@ -428,6 +428,24 @@ pub fn prepare_weighing(kit: &mut Kit) {
     kit.ok(TEACHER, conversation());
 }
 
+/// A case weighed as requiring a report and reported to Veilig Thuis (5b), without its answer.
+pub fn report_made() -> Kit {
+    let mut kit = Kit::opened();
+    prepare_weighing(&mut kit);
+    kit.ok(COORDINATOR, assessment_2019(Answer::Yes, None, None));
+    kit.ok(COORDINATOR, decision(true, false));
+    kit.ok(COORDINATOR, discussion());
+    kit.ok(COORDINATOR, report());
+    kit
+}
+
+/// A reported case with Veilig Thuis' answer: things improved enough.
+pub fn reported() -> Kit {
+    let mut kit = report_made();
+    kit.ok(COORDINATOR, follow_up(Improvement::Sufficient));
+    kit
+}
+
 /// A case weighed as "help possible" and decided: organise help (5a).
 pub fn help_decided() -> Kit {
     let mut kit = Kit::opened();

@@ -27,7 +27,7 @@ const FIXTURE_BEFORE_2026_11: &str = concat!(
 );
 
 /// Every payload type the engine can produce, by name.
-const ALL_KINDS: [&str; 41] = [
+const ALL_KINDS: [&str; 42] = [
     "case_opened",
     "signal_recorded",
     "colleague_involved",
@@ -65,6 +65,7 @@ const ALL_KINDS: [&str; 41] = [
     "parents_informed_of_report",
     "case_evaluated",
     "conflict_resolved",
+    "pupil_left_school",
     "user_added",
     "user_removed",
     "pin_reset",
@@ -141,6 +142,13 @@ fn generate() -> Vec<Envelope> {
     kit.ok(COORDINATOR, follow_up(Improvement::Sufficient));
     kit.ok(COORDINATOR, evaluation(&kit));
     kit.ok(COORDINATOR, close(CaseOutcome::ReportedAndHandedOver));
+    kit.ok(
+        COORDINATOR,
+        Command::RecordPupilLeft(PupilLeftInput {
+            left_on: kit.today(),
+            note: None,
+        }),
+    );
     let mut all = kit.events;
 
     let mut child = Kit::opened();

@@ -25,7 +25,7 @@ const FORMS = [
   'record_parent_conversation', 'record_other_cause', 'record_exception_ground', 'record_assessment',
   'record_decision', 'start_help_plan', 'share_help_plan', 'check_help_reached', 'review_help', 'end_help_plan',
   'record_report_discussion', 'make_report', 'inform_parents_of_report', 'record_follow_up', 'correct_record',
-  'record_evaluation', 'close_case',
+  'record_evaluation', 'close_case', 'record_pupil_left',
 ];
 // The board's route: offered only in a staff case (the seeded "Mila de Jong"), to the board.
 const STAFF_ROUTE_FORMS = ['inform_parents_of_staff_case', 'inform_suspected_staff', 'record_police_report_decision'];

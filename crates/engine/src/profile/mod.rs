@@ -122,7 +122,17 @@ pub struct SchoolProfile {
     /// revoked.
     #[serde(default = "default_contact_limit_days")]
     pub contact_limit_days: u32,
+    /// Years a closed case is kept after the pupil left the school.
+    #[serde(default = "default_retention")]
+    pub retention_years: u32,
+    /// Years for a case with a report; at least `retention_years`.
+    #[serde(default = "default_retention")]
+    pub retention_years_reported: u32,
     pub contacts: Vec<Contact>,
+}
+
+fn default_retention() -> u32 {
+    crate::policy::RETENTION_YEARS
 }
 
 /// The contact limit when the profile sets none.
@@ -161,6 +171,8 @@ impl SchoolProfile {
             report_on_doubt: self.report_on_doubt,
             consult_within_working_days: self.consult_within_working_days,
             weigh_within_working_days: self.weigh_within_working_days,
+            retention_years: self.retention_years,
+            retention_years_reported: self.retention_years_reported,
         }
     }
 
@@ -269,6 +281,8 @@ mod tests {
                 report_on_doubt: false,
                 consult_within_working_days: 5,
                 weigh_within_working_days: 20,
+                retention_years: 2,
+                retention_years_reported: 2,
             }
         );
         assert_eq!(profile.contact_limit_days, DEFAULT_CONTACT_LIMIT_DAYS);
@@ -427,6 +441,28 @@ mod tests {
         for wrong in [0, 6, 366, -1] {
             json["contact_limit_days"] = wrong.into();
             assert!(has(&refused(&json), None, "contact_limit_days"), "{wrong}");
+        }
+    }
+
+    #[test]
+    fn r15_profile_sets_the_retention_years_and_longer_for_reported_cases() {
+        let mut json = mozaiek_json();
+        json["retention_years"] = 3.into();
+        let profile = SchoolProfile::from_json(&json.to_string()).expect("valid profile");
+        // Reported cases follow the other cases unless the profile says longer.
+        assert_eq!(
+            (profile.retention_years, profile.retention_years_reported),
+            (3, 3)
+        );
+        json["retention_years_reported"] = 7.into();
+        let profile = SchoolProfile::from_json(&json.to_string()).expect("valid profile");
+        assert_eq!(profile.policy().retention_years_reported, 7);
+        json["retention_years_reported"] = 2.into();
+        assert!(has(&refused(&json), None, "retention_years_reported"));
+        for wrong in [0, 21, -1] {
+            json["retention_years"] = wrong.into();
+            json["retention_years_reported"] = 7.into();
+            assert!(has(&refused(&json), None, "retention_years"), "{wrong}");
         }
     }
 

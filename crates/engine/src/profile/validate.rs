@@ -23,6 +23,8 @@ struct RawProfile {
     consult_within_working_days: Option<i64>,
     weigh_within_working_days: Option<i64>,
     contact_limit_days: Option<i64>,
+    retention_years: Option<i64>,
+    retention_years_reported: Option<i64>,
     #[serde(default)]
     contacts: Vec<RawContact>,
     /// Collected to report misspelt fields, which serde would otherwise ignore silently or
@@ -178,6 +180,20 @@ fn check(raw: RawProfile, problems: &mut Problems) -> Option<SchoolProfile> {
         );
     }
     let contact_limit_days = contact_limit(raw.contact_limit_days, problems);
+    let retention_years = retention(raw.retention_years, "retention_years", problems);
+    let retention_years_reported = retention(
+        raw.retention_years_reported.or(raw.retention_years),
+        "retention_years_reported",
+        problems,
+    );
+    if retention_years_reported < retention_years {
+        problems.add(
+            None,
+            "retention_years_reported",
+            "Een dossier met een melding wordt niet korter bewaard dan een ander dossier."
+                .to_owned(),
+        );
+    }
     Some(SchoolProfile {
         school_name,
         town,
@@ -186,8 +202,30 @@ fn check(raw: RawProfile, problems: &mut Problems) -> Option<SchoolProfile> {
         consult_within_working_days: consult,
         weigh_within_working_days: weigh,
         contact_limit_days,
+        retention_years,
+        retention_years_reported,
         contacts,
     })
+}
+
+/// Years a closed case is kept after the pupil left: at least one (the AVG asks no longer than
+/// needed, not never), at most twenty (what Veilig Thuis itself keeps).
+fn retention(raw: Option<i64>, field: &str, problems: &mut Problems) -> u32 {
+    match raw {
+        None => crate::policy::RETENTION_YEARS,
+        Some(years) => match u32::try_from(years) {
+            Ok(y) if (1..=20).contains(&y) => y,
+            _ => {
+                problems.add(
+                    None,
+                    field,
+                    "Kies een bewaartermijn van 1 tot 20 jaar na het vertrek van de leerling."
+                        .to_owned(),
+                );
+                crate::policy::RETENTION_YEARS
+            }
+        },
+    }
 }
 
 /// Days without contact with the school server after which a device asks for the recovery key:

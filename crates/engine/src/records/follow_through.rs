@@ -1,10 +1,10 @@
 //! Records the seed asks for around the main steps: why Veilig Thuis was not asked for advice,
 //! another cause found, the care team's intake, the help plan shared with the parents and the
-//! family reaching the help, the parents told after a report, and the evaluation with those
-//! involved.
+//! family reaching the help, the parents told after a report, the evaluation with those
+//! involved, and the pupil leaving the school.
 
 use crate::ids::EventId;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Why no advice was asked of Veilig Thuis before the weighing (R5: any doubt means asking).
@@ -92,4 +92,15 @@ pub struct ConflictResolution {
     /// The one that stands.
     pub kept: crate::ids::EventId,
     pub reasoning: String,
+}
+
+/// The pupil has left the school (AVG): the day starts the retention period of the school
+/// profile, after which the closed case is destroyed.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PupilLeftInput {
+    pub left_on: NaiveDate,
+    /// Where the pupil went, or anything else worth knowing when the dossier is asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }

@@ -22,6 +22,7 @@ pub mod r13_follow_up;
 pub mod r14_roles;
 pub mod r15_closing;
 pub mod r15_evaluation;
+pub mod r15_retention;
 
 use crate::rule::RuleId;
 use crate::violation::Violation;

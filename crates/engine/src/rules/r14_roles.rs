@@ -13,7 +13,7 @@ use crate::violation::Violation;
 
 /// Commands reserved for the case lead: the coordinator, or the board in a staff case. By kind,
 /// so that the app can show each person only the actions open to them.
-const LEAD_ONLY: [&str; 19] = [
+const LEAD_ONLY: [&str; 20] = [
     "consider_risk_index",
     "record_exception_ground",
     "record_assessment",
@@ -33,6 +33,7 @@ const LEAD_ONLY: [&str; 19] = [
     "inform_parents_of_report",
     "record_evaluation",
     "resolve_conflict",
+    "record_pupil_left",
 ];
 
 /// The board's steps of the staff route (WPO art. 4a): offered in a staff case only.
@@ -52,10 +53,17 @@ fn lead_only(state: &CaseState, kind: &str) -> bool {
 
 /// The commands `actor` may give on this case as far as roles and visibility go (R2, R14); the
 /// other rules still decide on each command's content and timing. Empty for a case they may not
-/// see, and for a closed case.
+/// see; on a closed case only the lead's record that the pupil left (once).
 pub fn permitted_commands(state: &CaseState, actor: Actor) -> Vec<&'static str> {
-    if state.case_id.is_none() || !can_see(state, actor) || state.closed.is_some() {
+    if state.case_id.is_none() || !can_see(state, actor) {
         return Vec::new();
+    }
+    if state.closed.is_some() {
+        return if actor.role == state.lead_role() && state.pupil_left.is_none() {
+            vec!["record_pupil_left"]
+        } else {
+            Vec::new()
+        };
     }
     Command::KINDS
         .into_iter()

@@ -151,7 +151,7 @@ impl Dossier {
     /// Checks one event against the dossier so far, then adds it.
     pub(crate) fn apply(&mut self, e: &Envelope) -> Result<(), String> {
         let fail = |why: &str| Err(why.to_string());
-        if self.closed {
+        if self.closed && !matches!(e.payload, EventPayload::PupilLeftSchool(_)) {
             return fail("recorded after the case was closed (R15)");
         }
         if self.suspect == Some(e.author) {
@@ -475,6 +475,11 @@ impl Dossier {
             EventPayload::CaseEvaluated(_) => {
                 if !by_lead {
                     return fail("evaluation by someone other than the case lead (R14)");
+                }
+            }
+            EventPayload::PupilLeftSchool(_) => {
+                if !by_lead {
+                    return fail("leaving recorded by someone other than the case lead (R14)");
                 }
             }
             EventPayload::ConflictResolved(_) => {

@@ -45,17 +45,6 @@ fn close_input(outcome: CaseOutcome) -> CloseInput {
     c
 }
 
-fn reported() -> Kit {
-    let mut kit = Kit::opened();
-    prepare_weighing(&mut kit);
-    kit.ok(COORDINATOR, assessment_2019(Answer::Yes, None, None));
-    kit.ok(COORDINATOR, decision(true, false));
-    kit.ok(COORDINATOR, discussion());
-    kit.ok(COORDINATOR, report());
-    kit.ok(COORDINATOR, follow_up(Improvement::Sufficient));
-    kit
-}
-
 #[test]
 fn oracle_refuses_a_forged_close_as_unfounded_after_a_report() {
     let mut kit = reported();

@@ -31,6 +31,7 @@ const LEAD_ONLY = new Set([
   'record_advice_skipped',
   'inform_parents_of_report',
   'record_evaluation',
+  'record_pupil_left',
 ]);
 // As crates/engine/src/rules/r11_offline_conflict.rs: nothing is built on an open conflict.
 const BUILDS_ON_IT = new Set(['record_assessment', 'record_decision', 'start_help_plan', 'make_report', 'close_case']);
@@ -46,6 +47,7 @@ export const COMMAND_KINDS = [
   'record_child_conversation', 'record_disclosure', 'inform_parents_of_staff_case', 'inform_suspected_staff',
   'record_police_report_decision', 'record_other_cause', 'record_advice_skipped', 'record_care_team_intake',
   'share_help_plan', 'check_help_reached', 'inform_parents_of_report', 'record_evaluation',
+  'record_pupil_left',
 ];
 
 /** The event each command records (its payload in the mock is the command's own fields). */
@@ -85,6 +87,7 @@ export const EVENT_OF: Record<string, string> = {
   check_help_reached: 'help_reach_checked',
   inform_parents_of_report: 'parents_informed_of_report',
   record_evaluation: 'case_evaluated',
+  record_pupil_left: 'pupil_left_school',
   resolve_conflict: 'conflict_resolved',
 };
 
@@ -207,7 +210,9 @@ function leadRole(c: MockCase): Role {
 }
 
 export function permitted(c: MockCase, me: User): string[] {
-  if (c.events.some((e) => e.payload.type === 'case_closed')) return [];
+  // On a closed case only the lead's record that the pupil left, once (R15 retention).
+  if (c.events.some((e) => e.payload.type === 'case_closed'))
+    return me.role === leadRole(c) && !c.events.some((e) => e.payload.type === 'pupil_left_school') ? ['record_pupil_left'] : [];
   const kinds = COMMAND_KINDS.filter((k) => !LEAD_ONLY.has(k) || me.role === leadRole(c)).filter((k) => isStaffCase(c) || !STAFF_ROUTE.has(k));
   // Only the case lead resolves a conflict, and only while there is one (R11).
   if (me.role === leadRole(c) && c.conflicts.some((x) => !x.resolved)) kinds.push('resolve_conflict');
@@ -287,4 +292,6 @@ export function record(c: MockCase, me: User, command: Command): void {
   c.events.push(e);
   if (conflict) conflict.resolved = { id: e.id, by: me.id, at: e.recorded_at, kept: (fields as { kept: string }).kept, reasoning: String(fields.reasoning) };
   if (type === 'close_case') c.item.outcome = (fields.outcome as CaseListItem['outcome']) ?? null;
+  // As the engine: the school profile's default of two years after leaving.
+  if (type === 'record_pupil_left') c.item.retain_until = `${Number(String(fields.left_on).slice(0, 4)) + 2}${String(fields.left_on).slice(4)}`;
 }

@@ -663,6 +663,7 @@ function seededCase(
       ? { rule: 'R3', code: 'consult_colleague', text: 'Overleg met een collega of de intern begeleider.', due, overdue, by: null }
       : null,
     outcome: null,
+    retain_until: null,
     last_recorded_at: new Date().toISOString(),
     overdue,
   };

@@ -9,4 +9,8 @@ export type CaseSummary = { case_id: CaseId, pupil_name: string, group: string, 
 /**
  * The earliest due date among the next actions; overdue ones sort first in the list.
  */
-next_due: string | null, next_action: NextAction | null, outcome: CaseOutcome | null, last_recorded_at: string | null, };
+next_due: string | null, next_action: NextAction | null, outcome: CaseOutcome | null, 
+/**
+ * The last day a closed case is kept, once the pupil left the school (R15 retention).
+ */
+retain_until: string | null, last_recorded_at: string | null, };

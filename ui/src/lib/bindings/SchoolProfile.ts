@@ -21,4 +21,12 @@ weigh_within_working_days: number,
  * with the recovery key only: a device kept away from the network never hears that it was
  * revoked.
  */
-contact_limit_days: number, contacts: Array<Contact>, };
+contact_limit_days: number, 
+/**
+ * Years a closed case is kept after the pupil left the school.
+ */
+retention_years: number, 
+/**
+ * Years for a case with a report; at least `retention_years`.
+ */
+retention_years_reported: number, contacts: Array<Contact>, };

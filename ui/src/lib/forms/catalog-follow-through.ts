@@ -1,7 +1,7 @@
 // Records around the main steps: why Veilig Thuis was not asked for advice, the care team's
 // intake, another cause found, the help plan shared and the family reaching the help, the
 // parents told after a report, and the evaluation with those involved.
-import { choice, instant, names, str, type FormSpec } from './spec';
+import { choice, date, instant, names, opt, str, type FormSpec } from './spec';
 import { helpPlans, yesNo } from './options';
 
 export const FOLLOW_THROUGH_FORMS: FormSpec[] = [
@@ -102,6 +102,19 @@ export const FOLLOW_THROUGH_FORMS: FormSpec[] = [
       participants: names(v, 'participants'),
       went_well: str(v, 'went_well'),
       to_improve: str(v, 'to_improve'),
+    }),
+  },
+  {
+    // Also on a closed case: the day starts the retention period (R15, AVG).
+    kind: 'record_pupil_left',
+    fields: () => [
+      { name: 'left_on', type: 'date' },
+      { name: 'note', type: 'textarea', optional: true },
+    ],
+    build: (v) => ({
+      type: 'record_pupil_left',
+      left_on: date(v, 'left_on'),
+      note: opt(v, 'note'),
     }),
   },
 ];

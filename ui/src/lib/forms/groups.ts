@@ -19,5 +19,5 @@ export const FORM_GROUPS = [
       'record_report_discussion', 'make_report', 'inform_parents_of_report', 'record_follow_up',
     ],
   },
-  { key: 'other', kinds: ['correct_record', 'record_evaluation', 'close_case'] },
+  { key: 'other', kinds: ['correct_record', 'record_evaluation', 'close_case', 'record_pupil_left'] },
 ] as const;

@@ -10,6 +10,7 @@ export const enCase: typeof nlCase = {
     timeline: 'Everything recorded',
     saved: 'Saved: {{what}}.',
     closed: 'This case is closed: {{outcome}}.',
+    retain_until: 'The pupil has left the school. The case is kept up to and including {{date}} and destroyed after that.',
     unknown_author: 'unknown',
     corrects: 'Correction of: {{kind}} ({{date}})',
     corrected_on: 'Corrected on {{date}} by {{who}}:',
@@ -72,6 +73,7 @@ export const enCase: typeof nlCase = {
     help_reach_checked: 'Checked: did the family reach the help?',
     parents_informed_of_report: 'Parents informed of the report',
     case_evaluated: 'Evaluation with those involved',
+    pupil_left_school: 'Pupil has left the school',
     conflict_resolved: 'Choice between decisions from two devices',
   },
   forms: {
@@ -299,6 +301,12 @@ export const enCase: typeof nlCase = {
       how: 'How (e.g. by phone)',
       reaction: "The parents' reaction",
     },
+    record_pupil_left: {
+      title: 'Pupil has left the school',
+      intro: "From this day the school profile's retention period runs. After it the closed case is destroyed.",
+      left_on: 'Last school day',
+      note: 'Note, for instance the new school',
+    },
     record_evaluation: {
       title: 'Evaluation with those involved',
       intro: 'Look back on the steps taken, together with those involved.',
@@ -309,6 +317,7 @@ export const enCase: typeof nlCase = {
     },
   },
   field: {
+    left_on: 'Last school day',
     pupil: 'Pupil',
     full_name: 'Name',
     group: 'Group',

@@ -8,6 +8,7 @@ export const nlCase = {
     timeline: 'Alles wat is vastgelegd',
     saved: 'Opgeslagen: {{what}}.',
     closed: 'Dit dossier is afgesloten: {{outcome}}.',
+    retain_until: 'De leerling heeft de school verlaten. Het dossier wordt bewaard tot en met {{date}} en daarna vernietigd.',
     unknown_author: 'onbekend',
     corrects: 'Correctie van: {{kind}} ({{date}})',
     corrected_on: 'Gecorrigeerd op {{date}} door {{who}}:',
@@ -76,6 +77,7 @@ export const nlCase = {
     help_reach_checked: 'Nagevraagd: bij de hulp aangekomen?',
     parents_informed_of_report: 'Ouders geïnformeerd over de melding',
     case_evaluated: 'Evaluatie met betrokkenen',
+    pupil_left_school: 'Leerling heeft de school verlaten',
     conflict_resolved: 'Keuze tussen besluiten van twee apparaten',
   },
   forms: {
@@ -331,6 +333,12 @@ export const nlCase = {
       how: 'Hoe (bijv. telefonisch)',
       reaction: 'Reactie van de ouders',
     },
+    record_pupil_left: {
+      title: 'Leerling heeft de school verlaten',
+      intro: 'Vanaf deze dag loopt de bewaartermijn uit het schoolprofiel. Daarna wordt het afgesloten dossier vernietigd.',
+      left_on: 'Laatste schooldag',
+      note: 'Toelichting, bijvoorbeeld de nieuwe school',
+    },
     record_evaluation: {
       title: 'Evaluatie met betrokkenen',
       intro: 'Kijk met de betrokkenen terug op de stappen die zijn gezet.',
@@ -341,6 +349,7 @@ export const nlCase = {
     },
   },
   field: {
+    left_on: 'Laatste schooldag',
     pupil: 'Leerling',
     full_name: 'Naam',
     group: 'Groep',

@@ -1,0 +1,112 @@
+//! R15 Retention (AVG): a dossier is kept no longer than needed. The pupil's leaving the school
+//! is recorded by the case lead, also on a closed case; from that day the school profile's
+//! retention period runs (longer for a case with a report, where the profile says so), after
+//! which the closed case is due for destruction.
+
+use crate::policy::CasePolicy;
+use crate::records::PupilLeftInput;
+use crate::rule::RuleId;
+use crate::state::CaseState;
+use crate::violation::Violation;
+use chrono::{DateTime, Months, NaiveDate, Utc};
+
+pub(crate) fn check_pupil_left(
+    state: &CaseState,
+    input: &PupilLeftInput,
+    now: DateTime<Utc>,
+) -> Result<(), Violation> {
+    if state.pupil_left.is_some() {
+        return Err(Violation::new(
+            RuleId::R15,
+            "pupil_left_recorded",
+            "Het vertrek van de leerling staat al in het dossier. Klopt de datum niet, corrigeer dan dat record.",
+        ));
+    }
+    if input.left_on > now.date_naive() {
+        return Err(Violation::new(
+            RuleId::R15,
+            "left_in_future",
+            "De leerling is nog niet vertrokken. Leg het vertrek vast op of na de laatste schooldag.",
+        ));
+    }
+    Ok(())
+}
+
+/// The last day the case is kept: the pupil's leaving plus the retention period. `None` while
+/// the pupil is at the school or the case is open (an open case is never destroyed).
+pub fn retain_until(state: &CaseState, policy: CasePolicy) -> Option<NaiveDate> {
+    state.closed.as_ref()?;
+    let left = state.pupil_left.as_ref()?.data.left_on;
+    let years = if state.reports.is_empty() {
+        policy.retention_years
+    } else {
+        policy.retention_years_reported.max(policy.retention_years)
+    };
+    left.checked_add_months(Months::new(years.saturating_mul(12)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retain_until;
+    use crate::records::*;
+    use crate::testkit::*;
+    use crate::{Command, RuleId};
+    use chrono::NaiveDate;
+
+    fn left(on: NaiveDate) -> Command {
+        Command::RecordPupilLeft(PupilLeftInput {
+            left_on: on,
+            note: Some("Verhuisd naar Groningen.".into()),
+        })
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid day")
+    }
+
+    #[test]
+    fn r15_pupil_left_is_recorded_by_the_lead_also_on_a_closed_case() {
+        let mut kit = Kit::opened();
+        kit.ok(TEACHER, signal_own());
+        kit.ok(COORDINATOR, close(CaseOutcome::Unfounded));
+        assert_eq!(kit.refused(TEACHER, signal_own()).1, "case_closed");
+        let on = kit.today();
+        assert_eq!(kit.refused(TEACHER, left(on)).0, RuleId::R14);
+        assert_eq!(
+            crate::rules::r14_roles::permitted_commands(&kit.state, COORDINATOR),
+            vec!["record_pupil_left"]
+        );
+        assert!(crate::rules::r14_roles::permitted_commands(&kit.state, TEACHER).is_empty());
+        kit.ok(COORDINATOR, left(on));
+        assert_eq!(kit.refused(COORDINATOR, left(on)).1, "pupil_left_recorded");
+        assert!(crate::rules::r14_roles::permitted_commands(&kit.state, COORDINATOR).is_empty());
+    }
+
+    #[test]
+    fn r15_pupil_left_is_not_in_the_future() {
+        let mut kit = Kit::opened();
+        let tomorrow = kit.today().succ_opt().expect("a next day");
+        assert_eq!(kit.refused(COORDINATOR, left(tomorrow)).1, "left_in_future");
+    }
+
+    #[test]
+    fn r15_retention_runs_from_leaving_and_longer_with_a_report() {
+        let mut kit = Kit::opened();
+        kit.ok(TEACHER, signal_own());
+        kit.ok(COORDINATOR, left(day(2026, 3, 1)));
+        // An open case is never due for destruction.
+        assert_eq!(retain_until(&kit.state, kit.policy), None);
+        kit.ok(COORDINATOR, close(CaseOutcome::Unfounded));
+        assert_eq!(retain_until(&kit.state, kit.policy), Some(day(2028, 3, 1)));
+
+        let mut reported = reported();
+        reported.ok(COORDINATOR, close(CaseOutcome::ReportedAndHandedOver));
+        assert_eq!(retain_until(&reported.state, reported.policy), None);
+        reported.ok(COORDINATOR, left(day(2026, 3, 1)));
+        reported.policy.retention_years_reported = 5;
+        assert_eq!(
+            retain_until(&reported.state, reported.policy),
+            Some(day(2031, 3, 1))
+        );
+    }
+}
