@@ -37,26 +37,31 @@ impl Store {
 
 /// Semicolons, as a Dutch spreadsheet expects them; every count is already suppressed.
 pub fn figures_csv(figures: &Figures) -> Result<String> {
-    let failed = |_| StoreError::Invalid {
+    let failed = || StoreError::Invalid {
         message: "De cijfers konden niet als CSV worden gemaakt.".into(),
     };
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
         .from_writer(Vec::new());
-    w.write_record(["Cijfer", "Aantal dossiers", "Mediaan in dagen"])
-        .map_err(failed)?;
     let period = format!("{} t/m {}", figures.period.from, figures.period.to);
-    w.write_record(["Periode", period.as_str(), ""])
-        .map_err(failed)?;
-    for (label, count, median) in figures.rows() {
-        let median = median.map(|d| d.to_string()).unwrap_or_default();
-        w.write_record([label, count.as_str(), median.as_str()])
-            .map_err(failed)?;
+    let mut rows = vec![
+        [
+            "Cijfer".to_owned(),
+            "Aantal dossiers".into(),
+            "Mediaan in dagen".into(),
+        ],
+        ["Periode".to_owned(), period, String::new()],
+    ];
+    rows.extend(figures.rows().into_iter().map(|(label, count, median)| {
+        [
+            label.to_owned(),
+            count,
+            median.map(|d| d.to_string()).unwrap_or_default(),
+        ]
+    }));
+    for row in rows {
+        w.write_record(&row).map_err(|_| failed())?;
     }
-    let bytes = w.into_inner().map_err(|_| StoreError::Invalid {
-        message: "De cijfers konden niet als CSV worden gemaakt.".into(),
-    })?;
-    String::from_utf8(bytes).map_err(|_| StoreError::Invalid {
-        message: "De cijfers konden niet als CSV worden gemaakt.".into(),
-    })
+    let bytes = w.into_inner().map_err(|_| failed())?;
+    String::from_utf8(bytes).map_err(|_| failed())
 }
