@@ -86,12 +86,13 @@ install-test: $(E2E_STAMP)
 	$(MAKE) bundle BUNDLE_PROFILE=$(BUNDLE_PROFILE)
 	bash scripts/with-keyring.sh bash scripts/install-test.sh $(BUNDLE_PROFILE)
 
-# The store's figures (crates/store/benches), the server's, sync as the app's devices run it
+# The store's figures and a 100-record dossier as PDF (crates/store/benches), the server's, sync as the app's devices run it
 # (capture time enrolled against unenrolled, a capture on A to B's dossier), then the UI's
 # JavaScript size, the app's memory and start-up against an empty Tauri app (bench/empty-app),
 # both release builds, and the app's idle CPU unenrolled against enrolled.
 bench: setup ui-build
 	bash scripts/with-keyring.sh cargo bench -p meldcode-store --bench store
+	bash scripts/with-keyring.sh cargo bench -p meldcode-store --bench export
 	cargo bench -p meldcode-server --bench server
 	bash scripts/with-keyring.sh cargo bench -p meldcode-server --bench devices
 	bash scripts/bench-app.sh

@@ -8,11 +8,12 @@ set -euo pipefail
 # xvfb + xauth + webkit2gtk-driver run the real app under WebDriver; chromium runs the UI tests;
 # nodejs + npm build the UI where the machine has no Node.js yet; desktop-file-utils checks the
 # package's desktop entry; postgresql: the server's tests run a throwaway cluster of their own
-# (initdb, pg_ctl and pg_dump from /usr/lib/postgresql/*/bin; as root, as its `postgres` user).
+# (initdb, pg_ctl and pg_dump from /usr/lib/postgresql/*/bin; as root, as its `postgres` user);
+# poppler-utils: pdftotext and pdftoppm read the exported PDFs back in the tests.
 APT_PACKAGES=(build-essential pkg-config dbus gnome-keyring sqlite3 curl file
   libwebkit2gtk-4.1-dev libjavascriptcoregtk-4.1-dev libsoup-3.0-dev libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev xvfb xauth webkit2gtk-driver chromium
-  desktop-file-utils postgresql)
+  desktop-file-utils postgresql poppler-utils)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -27,7 +28,7 @@ if ((${#missing[@]})); then
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
-  echo "setup: cargo is missing. Install the Rust toolchain (rustup, stable >= 1.89) first." >&2
+  echo "setup: cargo is missing. Install the Rust toolchain (rustup, stable >= 1.92) first." >&2
   exit 1
 fi
 for component in rustfmt clippy; do

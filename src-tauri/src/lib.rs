@@ -4,10 +4,12 @@ mod away;
 mod background_sync;
 mod commands;
 mod contacts;
+mod export;
 mod figures;
 mod idle_clock;
 mod integrity;
 mod reminders;
+mod save;
 mod shell;
 
 use shell::Shell;
@@ -69,6 +71,9 @@ pub fn run() {
             commands::school_log,
             figures::evaluation_figures,
             figures::save_figures_csv,
+            figures::save_figures_pdf,
+            export::inzage_mask_points,
+            export::export_dossier,
             reminders::daily_digest,
             commands::save_settings,
             commands::open_contact,

@@ -64,12 +64,36 @@ pub enum Cmd {
         #[arg(long)]
         acknowledge: bool,
     },
-    /// Check every hash chain and every page of the database.
-    Verify,
-    /// One case's full record as JSON.
-    Export { case: String },
+    /// Check every hash chain and every page of the database; with --against or --code, check a
+    /// printed dossier copy against the store too.
+    Verify {
+        /// A dossier PDF made by `export --pdf` or the app.
+        #[arg(long)]
+        against: Option<PathBuf>,
+        /// The control code printed on every page of a copy (e.g. 3FA9-1C2B-77D0).
+        #[arg(long, conflicts_with = "against")]
+        code: Option<String>,
+    },
+    /// One case's full record as JSON, or as a printed dossier (PDF) with --pdf (coordinator or
+    /// director). Every PDF copy is put on record in the case's log.
+    Export {
+        case: String,
+        /// Write the dossier as PDF to this file.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        /// The parent's inspection copy (AVG inzage): every part the code lets the school leave
+        /// out (work notes, third parties) is masked and marked. The app lets you choose.
+        #[arg(long, requires = "pdf")]
+        inzage: bool,
+        /// For whom the copy is (default with --inzage: parent).
+        #[arg(long = "for", value_enum, requires = "pdf")]
+        recipient: Option<RecipientArg>,
+        /// Who exactly, e.g. the next school's name (required with --for other).
+        #[arg(long, requires = "pdf")]
+        note: Option<String>,
+    },
     /// The evaluation figures over a period (coordinator and director): counts below 5 show as
-    /// "< 5". JSON, or a CSV file for a spreadsheet with --csv.
+    /// "< 5". JSON, or a CSV file for a spreadsheet with --csv, or a PDF with --pdf.
     Figures {
         /// First day, YYYY-MM-DD.
         #[arg(long)]
@@ -80,6 +104,9 @@ pub enum Cmd {
         /// Write the figures as CSV (semicolons) to this file instead.
         #[arg(long)]
         csv: Option<PathBuf>,
+        /// Write the figures as a printed page (PDF) to this file instead.
+        #[arg(long, conflicts_with = "csv")]
+        pdf: Option<PathBuf>,
     },
     /// Write a consistent encrypted copy of the store into DEST (an empty or new folder).
     Backup { dest: PathBuf },
@@ -173,6 +200,27 @@ pub enum CaseCmd {
     },
     /// A case's timeline and next actions.
     Show { case: String },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RecipientArg {
+    VeiligThuis,
+    Inspectie,
+    Transfer,
+    Parent,
+    Other,
+}
+
+impl From<RecipientArg> for meldcode_engine::records::ExportRecipient {
+    fn from(r: RecipientArg) -> Self {
+        match r {
+            RecipientArg::VeiligThuis => Self::VeiligThuis,
+            RecipientArg::Inspectie => Self::Inspectie,
+            RecipientArg::Transfer => Self::Transfer,
+            RecipientArg::Parent => Self::Parent,
+            RecipientArg::Other => Self::Other,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

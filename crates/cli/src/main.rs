@@ -10,7 +10,9 @@ use args::{CaseCmd, Cli, Cmd, SyncCmd, UserCmd};
 use clap::Parser;
 use failure::Failure;
 use meldcode_engine::profile::SchoolProfile;
+use meldcode_engine::records::{ExportCopy, ExportRecipient};
 use meldcode_engine::CaseId;
+use meldcode_store::store::export::{Against, ExportRequest};
 use meldcode_store::{KdfParams, Proof, Store};
 use print::Out;
 use std::process::ExitCode;
@@ -172,23 +174,92 @@ fn run(cli: Cli, out: Out) -> Result<(), Failure> {
                 out.json_value(&store.alarms());
             }
         }
-        Cmd::Verify => {
+        Cmd::Verify { against, code } => {
             let store = session::unlock(&dir, user)?;
-            out.verified(&store.verify()?);
+            let bytes;
+            let copy = match (&against, &code) {
+                (Some(file), _) => {
+                    bytes = std::fs::read(file).map_err(|e| {
+                        Failure::input(format!("cannot read {}: {e}", file.display()))
+                    })?;
+                    Some(Against::Pdf(&bytes))
+                }
+                (None, Some(code)) => Some(Against::Code(code)),
+                (None, None) => None,
+            };
+            if copy.is_none() {
+                out.verified(&store.verify()?);
+            }
+            if let Some(copy) = copy {
+                let check = store.check_copy(copy)?;
+                out.copy_checked(&check);
+                if !check.matches {
+                    return Err(Failure {
+                        body: meldcode_store::ErrorBody {
+                            code: "copy_does_not_match".into(),
+                            message: "this copy does not match the store: it was not made here, or its records were changed".into(),
+                        },
+                        exit_code: 3,
+                    });
+                }
+            }
         }
-        Cmd::Export { case } => {
+        Cmd::Export {
+            case, pdf: None, ..
+        } => {
             let store = session::unlock(&dir, user)?;
             out.json_value(&store.export_case(case_id(&case)?)?);
         }
-        Cmd::Figures { from, to, csv } => {
+        Cmd::Export {
+            case,
+            pdf: Some(file),
+            inzage,
+            recipient,
+            note,
+        } => {
+            let mut store = session::unlock(&dir, user)?;
+            let case = case_id(&case)?;
+            let recipient = match (recipient, inzage) {
+                (Some(r), _) => r.into(),
+                (None, true) => ExportRecipient::Parent,
+                (None, false) => {
+                    return Err(Failure::usage(
+                        "say for whom the copy is: --for veilig-thuis, inspectie, transfer, parent or other",
+                    ))
+                }
+            };
+            let (copy, masks) = if inzage {
+                (ExportCopy::Inzage, store.inzage_mask_points(case)?)
+            } else {
+                (ExportCopy::Full, Vec::new())
+            };
+            let request = ExportRequest {
+                copy,
+                recipient,
+                recipient_note: note,
+                masks,
+            };
+            let done = store.export_pdf(case, &request, |bytes| std::fs::write(&file, bytes))?;
+            out.exported(&file, &done);
+        }
+        Cmd::Figures { from, to, csv, pdf } => {
             let store = session::unlock(&dir, user)?;
             let figures = store.evaluation_figures(from, to)?;
-            match csv {
-                Some(file) => {
+            let file = match (csv, pdf) {
+                (Some(file), _) => {
                     let text = meldcode_store::store::figures::figures_csv(&figures)?;
                     std::fs::write(&file, text).map_err(meldcode_store::StoreError::Io)?;
-                    out.done(&format!("figures written to {}", file.display()));
+                    Some(file)
                 }
+                (None, Some(file)) => {
+                    let bytes = store.figures_pdf(&figures)?;
+                    std::fs::write(&file, bytes).map_err(meldcode_store::StoreError::Io)?;
+                    Some(file)
+                }
+                (None, None) => None,
+            };
+            match file {
+                Some(file) => out.done(&format!("figures written to {}", file.display())),
                 None => out.json_value(&figures),
             }
         }

@@ -4,6 +4,7 @@ use crate::apply::Applied;
 use meldcode_engine::people::User;
 use meldcode_store::log::VerifyReport;
 use meldcode_store::projection::CaseListItem;
+use meldcode_store::store::export::{CopyCheck, ExportDone};
 use meldcode_store::{CaseView, ErrorBody};
 use serde::Serialize;
 use std::path::Path;
@@ -176,6 +177,42 @@ impl Out {
                 "ok: {} events in {} cases from {} device(s); every chain and page verified",
                 report.events, report.cases, report.devices
             );
+        }
+    }
+
+    pub fn exported(&self, file: &Path, done: &ExportDone) {
+        if self.json {
+            print_json(done);
+        } else {
+            println!(
+                "dossier written to {}: {} records, control code {}{}; the copy is on record",
+                file.display(),
+                done.records,
+                done.short_code,
+                if done.masked > 0 {
+                    format!(", {} part(s) masked", done.masked)
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+
+    pub fn copy_checked(&self, check: &CopyCheck) {
+        if self.json {
+            print_json(check);
+        } else if check.matches {
+            println!(
+                "copy matches: {} records as made on {}; {} record(s) added to the case since",
+                check.records,
+                check.made_at.map_or_else(
+                    || "?".into(),
+                    |t| t.format("%Y-%m-%d %H:%M UTC").to_string()
+                ),
+                check.later_records
+            );
+        } else {
+            println!("copy does NOT match the store");
         }
     }
 }

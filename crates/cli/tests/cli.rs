@@ -36,6 +36,19 @@ fn meldcode(dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]
     child.wait_with_output().unwrap()
 }
 
+/// The text of a PDF, its whitespace collapsed (poppler-utils, installed by scripts/setup.sh).
+fn pdftotext(file: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed: bash scripts/setup.sh");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn ok_json(out: Output) -> Value {
     assert!(
         out.status.success(),
@@ -124,6 +137,75 @@ fn apply_then_list_show_export_verify_and_backup() {
     let verified = ok_json(meldcode(&dir, &["--json", "verify"], None, &[]));
     assert_eq!(verified["events"], 2);
 
+    // A printed copy: on record in the case, and checked against the store afterwards.
+    let pdf = tmp.path().join("dossier.pdf");
+    let pdf_arg = pdf.to_str().unwrap();
+    let no_recipient = meldcode(&dir, &["export", &case, "--pdf", pdf_arg], None, &[]);
+    assert_eq!(no_recipient.status.code(), Some(2));
+    assert!(!pdf.exists());
+    let done = ok_json(meldcode(
+        &dir,
+        &[
+            "--json",
+            "export",
+            &case,
+            "--pdf",
+            pdf_arg,
+            "--for",
+            "veilig-thuis",
+        ],
+        None,
+        &[],
+    ));
+    assert_eq!(done["records"], 2);
+    let text = pdftotext(&pdf);
+    assert!(text.contains("Dossier meldcode: Sanne de Vries"), "{text}");
+    assert!(text.contains("“Ik ben gevallen.”"), "{text}");
+    assert!(text.contains(done["short_code"].as_str().unwrap()));
+    let check = ok_json(meldcode(
+        &dir,
+        &["--json", "verify", "--against", pdf_arg],
+        None,
+        &[],
+    ));
+    assert_eq!(
+        (check["matches"].as_bool(), check["records"].as_u64()),
+        (Some(true), Some(2))
+    );
+    let code = done["short_code"].as_str().unwrap();
+    ok_json(meldcode(
+        &dir,
+        &["--json", "verify", "--code", code],
+        None,
+        &[],
+    ));
+    let wrong = meldcode(&dir, &["verify", "--code", "0000-0000-0000"], None, &[]);
+    assert_eq!(wrong.status.code(), Some(3));
+    let inzage = tmp.path().join("inzage.pdf");
+    ok_json(meldcode(
+        &dir,
+        &[
+            "--json",
+            "export",
+            &case,
+            "--pdf",
+            inzage.to_str().unwrap(),
+            "--inzage",
+        ],
+        None,
+        &[],
+    ));
+    let export = ok_json(meldcode(&dir, &["export", &case], None, &[]));
+    let copies = export["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["payload"]["type"] == "dossier_exported")
+        .count();
+    assert_eq!(copies, 2);
+    let verified = ok_json(meldcode(&dir, &["--json", "verify"], None, &[]));
+    assert_eq!(verified["events"], 4);
+
     let backup = tmp.path().join("backup");
     ok_json(meldcode(
         &dir,
@@ -132,7 +214,7 @@ fn apply_then_list_show_export_verify_and_backup() {
         &[],
     ));
     let copy = ok_json(meldcode(&backup, &["--json", "verify"], None, &[]));
-    assert_eq!(copy["events"], 2);
+    assert_eq!(copy["events"], 4);
 }
 
 #[test]
@@ -322,24 +404,29 @@ fn figures_come_as_json_or_as_a_csv_file_with_small_counts_hidden() {
     assert_eq!(figures["cases"][0]["code"], "opened");
     assert_eq!(figures["cases"][0]["count"]["kind"], "fewer_than_five");
 
-    let csv = tmp.path().join("cijfers.csv");
-    ok_json(meldcode(
-        &dir,
-        &[
-            "--json",
-            "figures",
-            "--from",
-            "2026-01-01",
-            "--to",
-            &today,
-            "--csv",
-            csv.to_str().unwrap(),
-        ],
-        None,
-        &[],
-    ));
-    let text = std::fs::read_to_string(&csv).unwrap();
+    // The same figures saved as a file: --csv or --pdf.
+    let save = |flag: &str, name: &str| {
+        let file = tmp.path().join(name);
+        let args = ["--json", "figures", "--from", "2026-01-01", "--to", &today];
+        let path = file.to_str().unwrap();
+        ok_json(meldcode(
+            &dir,
+            &[&args[..], &[flag, path]].concat(),
+            None,
+            &[],
+        ));
+        file
+    };
+    let text = std::fs::read_to_string(save("--csv", "cijfers.csv")).unwrap();
     assert!(text.contains("Dossiers geopend;< 5;"), "{text}");
+    assert!(!text.contains("Sanne"));
+    let pdf = save("--pdf", "cijfers.pdf");
+    let text = pdftotext(&pdf);
+    assert!(text.contains("Evaluatie van de meldcode"), "{text}");
+    assert!(
+        text.replace("< ", "<").contains("Dossiers geopend <5"),
+        "{text}"
+    );
     assert!(!text.contains("Sanne"));
 
     let backwards = meldcode(

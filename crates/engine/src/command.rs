@@ -58,13 +58,15 @@ pub enum Command {
     InformParentsOfReport(ReportInformedInput),
     RecordEvaluation(EvaluationInput),
     RecordPupilLeft(PupilLeftInput),
+    /// Made by the store when it writes a copy of the dossier, never sent by the app.
+    RecordExport(ExportInput),
     ResolveConflict(ConflictResolution),
 }
 
 impl Command {
     /// Every command's kind: the main route in the order of the code's steps (`open_case` first),
     /// then the records added around it, in the order of the enum.
-    pub const KINDS: [&'static str; 38] = [
+    pub const KINDS: [&'static str; 39] = [
         "open_case",
         "record_signal",
         "involve_colleague",
@@ -102,6 +104,7 @@ impl Command {
         "inform_parents_of_report",
         "record_evaluation",
         "record_pupil_left",
+        "record_export",
         "resolve_conflict",
     ];
 
@@ -145,6 +148,7 @@ impl Command {
             Self::InformParentsOfReport(_) => "inform_parents_of_report",
             Self::RecordEvaluation(_) => "record_evaluation",
             Self::RecordPupilLeft(_) => "record_pupil_left",
+            Self::RecordExport(_) => "record_export",
             Self::ResolveConflict(_) => "resolve_conflict",
         }
     }

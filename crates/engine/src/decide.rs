@@ -222,6 +222,10 @@ pub fn decide(
             r15_retention::check_pupil_left(state, input, ctx.now)?;
             EventPayload::PupilLeftSchool(input.clone())
         }
+        Command::RecordExport(input) => {
+            r00_export::check(state, ctx.actor, input)?;
+            EventPayload::DossierExported(input.clone())
+        }
         Command::RecordEvaluation(input) => {
             r15_evaluation::check_evaluation(input, ctx.now)?;
             EventPayload::CaseEvaluated(input.clone())

@@ -102,6 +102,7 @@ pub enum EventPayload {
     ParentsInformedOfReport(ReportInformedInput),
     CaseEvaluated(EvaluationInput),
     PupilLeftSchool(PupilLeftInput),
+    DossierExported(ExportInput),
     ConflictResolved(ConflictResolution),
     // The school log (`school_log`): user administration, not part of any case.
     UserAdded {
@@ -213,6 +214,7 @@ impl EventPayload {
             Self::ParentsInformedOfReport(_) => "parents_informed_of_report",
             Self::CaseEvaluated(_) => "case_evaluated",
             Self::PupilLeftSchool(_) => "pupil_left_school",
+            Self::DossierExported(_) => "dossier_exported",
             Self::ConflictResolved(_) => "conflict_resolved",
             Self::UserAdded { .. } => "user_added",
             Self::UserRemoved { .. } => "user_removed",

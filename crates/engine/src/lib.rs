@@ -16,6 +16,7 @@ pub mod figures;
 pub mod flags;
 pub mod hlc;
 pub mod ids;
+pub mod inzage;
 pub mod next_actions;
 pub mod people;
 pub mod policy;

@@ -253,6 +253,8 @@ impl CaseState {
             }
             EventPayload::CaseEvaluated(x) => self.evaluations.push(rec(e, seq, x.clone())),
             EventPayload::PupilLeftSchool(x) => self.pupil_left = Some(rec(e, seq, x.clone())),
+            // A copy changes nothing in the case; the log keeps it for accountability.
+            EventPayload::DossierExported(_) => {}
             // Folded with the conflict it resolves (`r11_offline_conflict::fold`).
             EventPayload::ConflictResolved(_) => {}
             // The school log's events never belong to a case (`school_log::SCHOOL_LOG`).

@@ -27,7 +27,7 @@ const FIXTURE_BEFORE_2026_11: &str = concat!(
 );
 
 /// Every payload type the engine can produce, by name.
-const ALL_KINDS: [&str; 42] = [
+const ALL_KINDS: [&str; 43] = [
     "case_opened",
     "signal_recorded",
     "colleague_involved",
@@ -66,6 +66,7 @@ const ALL_KINDS: [&str; 42] = [
     "case_evaluated",
     "conflict_resolved",
     "pupil_left_school",
+    "dossier_exported",
     "user_added",
     "user_removed",
     "pin_reset",
@@ -147,6 +148,17 @@ fn generate() -> Vec<Envelope> {
         Command::RecordPupilLeft(PupilLeftInput {
             left_on: kit.today(),
             note: None,
+        }),
+    );
+    kit.ok(
+        DIRECTOR,
+        Command::RecordExport(ExportInput {
+            copy: ExportCopy::Inzage,
+            recipient: ExportRecipient::Parent,
+            recipient_note: None,
+            records: 30,
+            head: "0f".repeat(32),
+            masked: 2,
         }),
     );
     let mut all = kit.events;

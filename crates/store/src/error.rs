@@ -70,6 +70,8 @@ pub enum StoreError {
     /// A new device joined the school and is set up, but its user already has a PIN from her
     /// other devices and typed another: she unlocks with the one she has.
     JoinedUseOtherPin,
+    /// A printed copy could not be made (the embedded fonts or the PDF writer failed).
+    Pdf(meldcode_pdf::PdfError),
 }
 
 impl StoreError {
@@ -102,6 +104,7 @@ impl StoreError {
             Self::ServerUnreachable { .. } => "server_unreachable",
             Self::ContactOverdue { .. } => "contact_overdue",
             Self::JoinedUseOtherPin => "joined_use_other_pin",
+            Self::Pdf(_) => "pdf_failed",
         }
     }
 
@@ -141,6 +144,7 @@ impl StoreError {
                 last_contact.with_timezone(&chrono::Local).format("%d-%m-%Y")
             ),
             Self::JoinedUseOtherPin => "Dit apparaat is gekoppeld. U hebt al een pincode op een ander apparaat van school: die geldt ook hier. Ontgrendel met die pincode.".into(),
+            Self::Pdf(_) => "De PDF kon niet worden gemaakt. Er is niets opgeslagen en niets vastgelegd; probeer het opnieuw.".into(),
         }
     }
 }
@@ -200,6 +204,12 @@ impl std::error::Error for StoreError {}
 impl From<Violation> for StoreError {
     fn from(v: Violation) -> Self {
         Self::Rule(v)
+    }
+}
+
+impl From<meldcode_pdf::PdfError> for StoreError {
+    fn from(e: meldcode_pdf::PdfError) -> Self {
+        Self::Pdf(e)
     }
 }
 

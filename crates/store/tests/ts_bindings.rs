@@ -7,6 +7,7 @@ use meldcode_engine::access::Audience;
 use meldcode_engine::catalogue::SignalCatalogue;
 use meldcode_engine::envelope::Envelope;
 use meldcode_engine::figures::Figures;
+use meldcode_engine::inzage::MaskPoint;
 use meldcode_engine::next_actions::NextAction;
 use meldcode_engine::people::{Actor, User};
 use meldcode_engine::profile::{ProfileError, SchoolProfile};
@@ -15,6 +16,7 @@ use meldcode_engine::state::TimelineEntry;
 use meldcode_engine::summary::CaseSummary;
 use meldcode_engine::{Command, Violation};
 use meldcode_store::projection::CaseListItem;
+use meldcode_store::store::export::{ExportDone, ExportRequest};
 use meldcode_store::sync::{DeviceView, EnrollmentCodeView, SyncStatus};
 use meldcode_store::{
     CaptureRequest, CaptureResult, CaseView, ErrorBody, FirstRunProfile, LockScreen, SchoolLog,
@@ -49,6 +51,9 @@ fn export_all(dir: &Path) {
     Session::export_all(&cfg).unwrap();
     SchoolLog::export_all(&cfg).unwrap();
     Figures::export_all(&cfg).unwrap();
+    ExportRequest::export_all(&cfg).unwrap();
+    ExportDone::export_all(&cfg).unwrap();
+    MaskPoint::export_all(&cfg).unwrap();
     DueSteps::export_all(&cfg).unwrap();
     Setup::export_all(&cfg).unwrap();
     FirstRunProfile::export_all(&cfg).unwrap();

@@ -1,7 +1,7 @@
 // The evaluation figures screen with the mock backend, on a phone and on a tablet both ways:
 // reached from the settings by the director (not by a teacher), charts with hidden counts shown
 // as "< 5", no pupil's name, a period that ends before it starts refused in Dutch, the CSV saved
-// where the dialog says; axe audit, touch targets and a screenshot of each size.
+// and the PDF where the dialog says; axe audit, touch targets and a screenshot of each size.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
@@ -61,5 +61,8 @@ atEverySize('figures', ui, (ctx) => {
     await page.getByTestId('figures-saved').getByText('meldcode-cijfers-2026-10-01-2026-11-30.csv').waitFor();
     const saved = await page.evaluate(() => window.__mock.state.savedCsv);
     assert.equal(saved.length, 1);
+    await page.getByRole('button', { name: 'Opslaan als PDF' }).click();
+    await page.getByTestId('figures-saved').getByText('meldcode-cijfers-2026-10-01-2026-11-30.pdf').waitFor();
+    assert.equal((await page.evaluate(() => window.__mock.state.savedPdf)).length, 1);
   });
 });

@@ -104,3 +104,44 @@ pub struct PupilLeftInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
+
+/// Which copy of the dossier left the store.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportCopy {
+    /// Everything, for Veilig Thuis, the Inspectie or a transfer.
+    Full,
+    /// The parent's inspection copy (AVG inzage): work notes and third parties masked.
+    Inzage,
+}
+
+/// For whom a copy was made.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportRecipient {
+    VeiligThuis,
+    Inspectie,
+    /// A transfer to the pupil's next school or to a care partner.
+    Transfer,
+    Parent,
+    Other,
+}
+
+/// A copy of the dossier was made (R0): who made which copy for whom is itself on record. The
+/// store fills in what the copy covered, so that a printed copy can be checked against it.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportInput {
+    pub copy: ExportCopy,
+    pub recipient: ExportRecipient,
+    /// Who exactly, when it helps later, e.g. the next school's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient_note: Option<String>,
+    /// How many records the copy holds, and the dossier head over them (SHA-256, hex).
+    pub records: u32,
+    pub head: String,
+    /// How many parts were masked (inzage copy).
+    pub masked: u32,
+}

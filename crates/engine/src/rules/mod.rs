@@ -1,6 +1,7 @@
 //! One file per protocol rule (DESIGN.md §3), each with the checks that enforce it and the
 //! tests named after it. Prompts (next actions) live in `next_actions.rs`.
 
+pub mod r00_export;
 pub mod r00_record;
 pub mod r01_child;
 pub mod r01_facts_and_sources;

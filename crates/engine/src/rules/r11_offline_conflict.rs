@@ -59,9 +59,12 @@ impl CaseState {
 }
 
 /// Marks weighings and decisions with what their device had of the case, so that the fold can
-/// tell a conflict from a later record. Called on freshly stamped events, before they are saved.
+/// tell a conflict from a later record; and a copy of the dossier with the records it covered,
+/// so that a printed copy can be checked later, whatever arrived since (`r00_export`). Called
+/// on freshly stamped events, before they are saved.
 pub fn stamp_seen(state: &CaseState, events: &mut [Envelope]) {
-    for e in events.iter_mut().filter(|e| is_decisive(&e.payload)) {
+    let covers = |p: &EventPayload| is_decisive(p) || matches!(p, EventPayload::DossierExported(_));
+    for e in events.iter_mut().filter(|e| covers(&e.payload)) {
         e.seen = state.seen.clone();
     }
 }

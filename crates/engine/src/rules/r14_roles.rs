@@ -67,7 +67,8 @@ pub fn permitted_commands(state: &CaseState, actor: Actor) -> Vec<&'static str> 
     }
     Command::KINDS
         .into_iter()
-        .filter(|kind| *kind != "open_case")
+        // A copy is recorded by the store as it writes one (`r00_export`), never from a form.
+        .filter(|kind| !matches!(*kind, "open_case" | "record_export"))
         .filter(|kind| !lead_only(state, kind) || actor.role == state.lead_role())
         .filter(|kind| state.is_staff_case() || !STAFF_ROUTE.contains(kind))
         .collect()

@@ -7,13 +7,18 @@ use crate::state::CaseState;
 use crate::violation::{require_text, Violation};
 use chrono::{DateTime, Utc};
 
-/// Only the pupil's leaving may still be recorded on a closed case: it starts the retention
-/// period, and pupils leave long after most cases close.
+/// Only the pupil's leaving may still be recorded on a closed case, since it starts the
+/// retention period and pupils leave long after most cases close; and a copy may be made.
 pub(crate) fn check_case_writable(
     state: &CaseState,
     command: &crate::Command,
 ) -> Result<(), Violation> {
-    if state.closed.is_some() && !matches!(command, crate::Command::RecordPupilLeft(_)) {
+    if state.closed.is_some()
+        && !matches!(
+            command,
+            crate::Command::RecordPupilLeft(_) | crate::Command::RecordExport(_)
+        )
+    {
         return Err(Violation::new(
             RuleId::R15,
             "case_closed",

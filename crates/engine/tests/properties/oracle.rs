@@ -151,7 +151,12 @@ impl Dossier {
     /// Checks one event against the dossier so far, then adds it.
     pub(crate) fn apply(&mut self, e: &Envelope) -> Result<(), String> {
         let fail = |why: &str| Err(why.to_string());
-        if self.closed && !matches!(e.payload, EventPayload::PupilLeftSchool(_)) {
+        if self.closed
+            && !matches!(
+                e.payload,
+                EventPayload::PupilLeftSchool(_) | EventPayload::DossierExported(_)
+            )
+        {
             return fail("recorded after the case was closed (R15)");
         }
         if self.suspect == Some(e.author) {
@@ -480,6 +485,11 @@ impl Dossier {
             EventPayload::PupilLeftSchool(_) => {
                 if !by_lead {
                     return fail("leaving recorded by someone other than the case lead (R14)");
+                }
+            }
+            EventPayload::DossierExported(_) => {
+                if !by_lead && e.author_role != meldcode_engine::Role::Director {
+                    return fail("a copy made by someone other than the lead or the director (R0)");
                 }
             }
             EventPayload::ConflictResolved(_) => {

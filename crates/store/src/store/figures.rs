@@ -35,6 +35,19 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The figures as a printed page (PDF), made by this user now.
+    pub fn figures_pdf(&self, figures: &Figures) -> Result<Vec<u8>> {
+        let doc = meldcode_pdf::figures::figures_doc(
+            figures,
+            &self.profile.school_name,
+            Utc::now(),
+            &self.user.full_name,
+        );
+        Ok(meldcode_pdf::to_pdf(&doc)?)
+    }
+}
+
 /// Semicolons, as a Dutch spreadsheet expects them; every count is already suppressed.
 pub fn figures_csv(figures: &Figures) -> Result<String> {
     let failed = || StoreError::Invalid {

@@ -4,6 +4,7 @@
 
 mod anchorer;
 pub mod backup;
+pub mod export;
 pub mod figures;
 pub mod integrity;
 mod open;

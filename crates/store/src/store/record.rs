@@ -38,6 +38,24 @@ impl Store {
     /// Like [`Store::record`] for several commands that belong together (a new case and its first
     /// signal): all of them are saved, or none.
     pub fn record_all(&mut self, case_id: CaseId, commands: &[Command]) -> Result<Vec<Envelope>> {
+        // A copy is on record because it was made (`export_pdf`), never because someone says so.
+        if commands
+            .iter()
+            .any(|c| matches!(c, Command::RecordExport(_)))
+        {
+            return Err(StoreError::NotAllowed {
+                message: "Een kopie wordt vastgelegd door haar te maken: kies Exporteren.".into(),
+            });
+        }
+        self.append(case_id, commands)
+    }
+
+    /// Decides and appends commands, all or none.
+    pub(super) fn append(
+        &mut self,
+        case_id: CaseId,
+        commands: &[Command],
+    ) -> Result<Vec<Envelope>> {
         let now = Utc::now();
         let policy = self.profile.policy();
         let tx = self

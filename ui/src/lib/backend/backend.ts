@@ -21,6 +21,9 @@ import type { DeviceView } from '../bindings/DeviceView';
 import type { EnrollmentCodeView } from '../bindings/EnrollmentCodeView';
 import type { Figures } from '../bindings/Figures';
 import type { DueSteps } from '../bindings/DueSteps';
+import type { ExportDone } from '../bindings/ExportDone';
+import type { ExportRequest } from '../bindings/ExportRequest';
+import type { MaskPoint } from '../bindings/MaskPoint';
 
 export type ContactChannel = 'phone' | 'email' | 'website';
 
@@ -66,6 +69,14 @@ export interface Backend {
   /** The same figures as CSV, saved where the user picks in the system's dialog; resolves with
    * the path, or null when the dialog was closed without a choice. */
   saveFiguresCsv(from: string, to: string): Promise<string | null>;
+  /** The same figures as a printed page (PDF), saved the same way. */
+  saveFiguresPdf(from: string, to: string): Promise<string | null>;
+  /** The parts of a case that the parent's inspection copy may leave out (work notes, third
+   * parties), for the coordinator's preview; coordinator and director only (`not_allowed`). */
+  inzageMaskPoints(caseId: string): Promise<MaskPoint[]>;
+  /** Makes a PDF copy of the dossier and saves it where the user picks in the system's dialog;
+   * the copy is then on record in the case. Null when the dialog was closed (nothing on record). */
+  exportDossier(caseId: string, request: ExportRequest): Promise<ExportDone | null>;
   /** The coordinator's digest for today: how many cases ask for a step today and how many are
    * late; null for other roles and on a quiet day. */
   dailyDigest(): Promise<DueSteps | null>;

@@ -122,6 +122,11 @@ function envelope(caseId: string, author: User, payload: EventPayload, at: Date,
   } as Envelope;
 }
 
+/** Adds a record the store makes itself (a copy of the dossier), not one from a form. */
+export function appendEvent(c: MockCase, author: User, payload: EventPayload): void {
+  c.events.push(envelope(c.item.case_id, author, payload, new Date()));
+}
+
 export function openedCase(item: CaseListItem, author: User, at: Date): MockCase {
   const opened = envelope(
     item.case_id,

@@ -30,6 +30,7 @@ import {
 } from './mock-cases';
 import { weakness } from './mock-pin';
 import { mockFigures } from './mock-figures';
+import { maskPoints, mayExport, notAllowed, recordCopy } from './mock-export';
 import { mockCode, mockDevices, mockLink, mockQr, statusFor } from './mock-sync';
 import { looksLikeCode } from '../enroll-link';
 import catalogueData from './mock-data/catalogue.json';
@@ -104,6 +105,8 @@ export interface MockState {
   savedCsv: string[];
   /** The save dialog is closed without a choice. */
   csvDialogCancelled: boolean;
+  /** Where `saveFiguresPdf` and `exportDossier` saved, in order. */
+  savedPdf: string[];
 }
 
 function fail(code: string, message: string): never {
@@ -169,6 +172,7 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     joiner: { full_name: 'Pieter de Vries', role: 'teacher', existingPin: null },
     savedCsv: [],
     csvDialogCancelled: false,
+    savedPdf: [],
   };
   state.integrityFound = () => integrityListeners.forEach((l) => l());
   if (options.seeded) {
@@ -470,6 +474,29 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       const path = `/home/directie/Documenten/meldcode-cijfers-${from}-${to}.csv`;
       state.savedCsv.push(path);
       return path;
+    },
+    async saveFiguresPdf(from, to) {
+      await backend.evaluationFigures(from, to);
+      if (state.csvDialogCancelled) return null;
+      const path = `/home/directie/Documenten/meldcode-cijfers-${from}-${to}.pdf`;
+      state.savedPdf.push(path);
+      return path;
+    },
+    async inzageMaskPoints(caseId) {
+      const me = signedIn();
+      const c = caseOf(caseId);
+      if (!mayExport(me)) notAllowed();
+      return maskPoints(c);
+    },
+    async exportDossier(caseId, request) {
+      const me = signedIn();
+      const c = caseOf(caseId);
+      if (!mayExport(me)) notAllowed();
+      if (state.csvDialogCancelled) return null;
+      const done = recordCopy(c, plain(me), request);
+      state.savedPdf.push(`/home/ib/Documenten/meldcode-${request.copy === 'full' ? 'dossier' : 'inzagekopie'}.pdf`);
+      queued();
+      return done;
     },
     async dailyDigest() {
       const me = signedIn();
