@@ -29,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "save_figures_pdf",
     "inzage_mask_points",
     "export_dossier",
+    "due_for_destruction",
+    "destroy_case",
     "daily_digest",
     "save_settings",
     "open_contact",

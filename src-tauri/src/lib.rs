@@ -9,6 +9,7 @@ mod figures;
 mod idle_clock;
 mod integrity;
 mod reminders;
+mod retention;
 mod save;
 mod shell;
 
@@ -74,6 +75,8 @@ pub fn run() {
             figures::save_figures_pdf,
             export::inzage_mask_points,
             export::export_dossier,
+            retention::due_for_destruction,
+            retention::destroy_case,
             reminders::daily_digest,
             commands::save_settings,
             commands::open_contact,

@@ -140,6 +140,9 @@ pub enum EventPayload {
         device: crate::ids::DeviceId,
         with_recovery_key: bool,
     },
+    /// A closed case past its retention period was destroyed: its records are gone from every
+    /// device; this tombstone says which case, when, by whom and why.
+    CaseDestroyed(CaseDestroyedInput),
 }
 
 impl EventPayload {
@@ -223,6 +226,7 @@ impl EventPayload {
             Self::UserAssigned { .. } => "user_assigned",
             Self::PinChanged { .. } => "pin_changed",
             Self::UserUnassigned { .. } => "user_unassigned",
+            Self::CaseDestroyed(_) => "case_destroyed",
         }
     }
 }

@@ -264,7 +264,8 @@ impl CaseState {
             | EventPayload::RoleChanged { .. }
             | EventPayload::UserAssigned { .. }
             | EventPayload::PinChanged { .. }
-            | EventPayload::UserUnassigned { .. } => {}
+            | EventPayload::UserUnassigned { .. }
+            | EventPayload::CaseDestroyed(_) => {}
         }
         self
     }

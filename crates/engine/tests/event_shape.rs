@@ -4,13 +4,13 @@
 //! instead. `MELDCODE_BLESS=1 cargo test --test event_shape` rewrites the fixture from the
 //! builders, for a deliberate, reviewed change only.
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use meldcode_engine::envelope::Envelope;
 use meldcode_engine::event::EVENT_SCHEMA_VERSION;
 use meldcode_engine::records::*;
 use meldcode_engine::testkit::*;
 use meldcode_engine::urgent::UrgentKind;
-use meldcode_engine::Command;
+use meldcode_engine::{Command, EventPayload};
 use std::collections::BTreeSet;
 
 const FIXTURE: &str = concat!(
@@ -27,7 +27,7 @@ const FIXTURE_BEFORE_2026_11: &str = concat!(
 );
 
 /// Every payload type the engine can produce, by name.
-const ALL_KINDS: [&str; 43] = [
+const ALL_KINDS: [&str; 44] = [
     "case_opened",
     "signal_recorded",
     "colleague_involved",
@@ -71,6 +71,7 @@ const ALL_KINDS: [&str; 43] = [
     "user_removed",
     "pin_reset",
     "role_changed",
+    "case_destroyed",
 ];
 
 fn generate() -> Vec<Envelope> {
@@ -302,6 +303,20 @@ fn school_log_events() -> Vec<Envelope> {
             &mut kit.random,
         ));
     }
+    kit.now += Duration::minutes(5);
+    let tombstone = EventPayload::CaseDestroyed(CaseDestroyedInput {
+        case: meldcode_engine::CaseId(uuid::Uuid::from_u128(0xca5e)),
+        retain_until: NaiveDate::from_ymd_opt(2026, 2, 28).expect("a day"),
+        records: 12,
+        reason: "Bewaartermijn verstreken.".into(),
+    });
+    out.extend(kit.recorder.stamp(
+        SCHOOL_LOG,
+        COORDINATOR,
+        kit.now,
+        vec![tombstone],
+        &mut kit.random,
+    ));
     out
 }
 

@@ -63,6 +63,19 @@ fn joined(
     )
 }
 
+/// The coordinator's first device (A) and a second coordinator's device (C).
+fn two_coordinators(server: &InProcess, dir: &Path) -> (Store, Store) {
+    let mut a = first_device(server, &dir.join("a"));
+    let (c, _) = joined(
+        server,
+        &mut a,
+        &dir.join("c"),
+        "Carla Smit",
+        Role::Coordinator,
+    );
+    (a, c)
+}
+
 fn kinds(store: &Store, case: CaseId) -> Vec<String> {
     store
         .case_view(case)
@@ -103,14 +116,7 @@ fn decisions_made_apart_show_one_conflict_on_every_device_until_the_lead_resolve
     keyring_session();
     let server = InProcess::start(None);
     let tmp = tempfile::tempdir().expect("tmp");
-    let mut a = first_device(&server, &tmp.path().join("a"));
-    let (mut c, _) = joined(
-        &server,
-        &mut a,
-        &tmp.path().join("c"),
-        "Carla Smit",
-        Role::Coordinator,
-    );
+    let (mut a, mut c) = two_coordinators(&server, tmp.path());
     let case = Store::new_case_id();
     a.record_all(
         case,
@@ -600,4 +606,74 @@ fn a_colleague_taken_off_a_device_no_longer_opens_it_nor_receives_her_new_cases_
         Err(StoreError::UnknownUser)
     ));
     assert!(Store::unlock(&c_dir, carla, OTHER_PIN).is_ok());
+}
+
+#[test]
+fn a_destroyed_case_is_erased_on_every_device_when_its_tombstone_arrives() {
+    keyring_session();
+    let server = InProcess::start(None);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (mut a, mut c) = two_coordinators(&server, tmp.path());
+    let case = Store::new_case_id();
+    let left_on = chrono::Utc::now()
+        .date_naive()
+        .checked_sub_months(chrono::Months::new(36))
+        .expect("a day");
+    a.record_all(
+        case,
+        &[
+            Command::OpenCase {
+                pupil: pupil(),
+                parents: vec![parent()],
+            },
+            signal_own(),
+            meldcode_engine::testkit::close(meldcode_engine::records::CaseOutcome::Unfounded),
+            Command::RecordPupilLeft(meldcode_engine::records::PupilLeftInput {
+                left_on,
+                note: None,
+            }),
+        ],
+    )
+    .expect("recorded on A");
+    a.sync().expect("A syncs");
+    c.sync().expect("C syncs");
+    assert_eq!(c.case_view(case).expect("C has the case").events.len(), 4);
+
+    a.destroy_case(Proof::Pin(PIN), case, "Bewaartermijn verstreken.")
+        .expect("destroyed on A");
+    a.sync().expect("A sends the tombstone");
+    c.sync().expect("C receives it");
+    for (name, store) in [("A", &a), ("C", &c)] {
+        assert_eq!(
+            store.case_view(case).map(|_| ()).unwrap_err().code(),
+            "not_found",
+            "{name} still has the case"
+        );
+        let report = store.verify().expect("every chain verifies");
+        assert_eq!(report.destroyed, 4, "{name}");
+    }
+    assert!(c.list_cases(None).expect("list").is_empty());
+    // Nothing of its text is left in what C's database holds, decrypted (its sealed copies are
+    // ciphertext whose key is gone).
+    let plain = tmp.path().join("c-plain.db");
+    let conn = c.connection();
+    conn.execute(
+        "ATTACH DATABASE ?1 AS plaintext KEY ''",
+        [plain.to_str().expect("utf-8 path")],
+    )
+    .expect("attach");
+    conn.query_row("SELECT sqlcipher_export('plaintext')", [], |_| Ok(()))
+        .expect("export");
+    conn.execute("DETACH DATABASE plaintext", [])
+        .expect("detach");
+    let bytes = std::fs::read(&plain).expect("plaintext copy");
+    for needle in [pupil().full_name.as_str(), "Blauwe plek"] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "C still holds {needle}"
+        );
+    }
+    // Another round brings nothing of it back.
+    c.sync().expect("C syncs again");
+    assert!(c.case_view(case).is_err());
 }

@@ -5,6 +5,7 @@
 pub mod boundary;
 pub mod crypto;
 pub mod db;
+pub(crate) mod destroy;
 pub mod error;
 pub mod files;
 pub mod keyring;

@@ -325,6 +325,8 @@ pub struct VerifyReport {
     pub devices: usize,
     pub events: usize,
     pub cases: usize,
+    /// Records of destroyed cases (retention): gone, their places in the chains verified.
+    pub destroyed: usize,
 }
 
 /// Walks every device chain and checks every hash, sequence number and body. Any mismatch is
@@ -342,8 +344,12 @@ pub fn verify(conn: &Connection, known: &[DeviceId]) -> Result<VerifyReport> {
         return Err(damaged("databasestructuur".into()));
     }
     let own = own_device(conn)?.map(|d| d.to_string());
+    // A destroyed case's records keep their place in the chain (hashes, no body).
     let mut stmt = conn.prepare(
         "SELECT id, case_id, device_id, device_seq, body, prev_hash, hash FROM events
+         UNION ALL
+         SELECT NULL, case_id, device_id, device_seq, NULL, prev_hash, hash
+         FROM destroyed_events
          ORDER BY device_id, device_seq",
     )?;
     let mut rows = stmt.query([])?;
@@ -353,23 +359,10 @@ pub fn verify(conn: &Connection, known: &[DeviceId]) -> Result<VerifyReport> {
     let mut prev: Vec<u8> = GENESIS.to_vec();
     let mut cases = std::collections::BTreeSet::new();
     while let Some(row) = rows.next()? {
-        let (id, case_id, device, seq, body, prev_hash, hash): (
-            String,
-            String,
-            String,
-            i64,
-            String,
-            Vec<u8>,
-            Vec<u8>,
-        ) = (
-            row.get(0)?,
-            row.get(1)?,
-            row.get(2)?,
-            row.get(3)?,
-            row.get(4)?,
-            row.get(5)?,
-            row.get(6)?,
-        );
+        // Id and body are absent for a destroyed case's record.
+        let (id, body): (Option<String>, Option<String>) = (row.get(0)?, row.get(4)?);
+        let (case_id, device, seq): (String, String, i64) = (row.get(1)?, row.get(2)?, row.get(3)?);
+        let (prev_hash, hash): (Vec<u8>, Vec<u8>) = (row.get(5)?, row.get(6)?);
         let foreign = own.as_deref().is_some_and(|o| o != device);
         if current.as_deref() != Some(device.as_str()) {
             if !known.iter().any(|k| k.to_string() == device) {
@@ -384,6 +377,23 @@ pub fn verify(conn: &Connection, known: &[DeviceId]) -> Result<VerifyReport> {
             prev = GENESIS.to_vec();
         }
         let at = format!("apparaat {}, volgnummer {seq}", short(&device));
+        let (Some(id), Some(body)) = (id, body) else {
+            // Destroyed: its body is gone, so its hash is taken as kept; the link to the one
+            // before still holds, and the next record links to it.
+            let linked = match (foreign, seq == expected_seq) {
+                (_, true) => prev_hash == prev,
+                // Another device's chain is held in part.
+                (true, false) => seq > expected_seq,
+                (false, false) => false,
+            };
+            if !linked {
+                return Err(damaged(format!("hash klopt niet bij {at}")));
+            }
+            prev = hash;
+            expected_seq = seq + 1;
+            report.destroyed += 1;
+            continue;
+        };
         let e = parse(&body)?;
         if e.id.to_string() != id
             || e.case_id.to_string() != case_id

@@ -8,19 +8,6 @@ use common::*;
 use std::path::Path;
 use std::process::Command;
 
-fn files_below(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files_below(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
 fn assert_no_plaintext(dir: &Path) {
     let files = files_below(dir);
     assert!(files.iter().any(|f| f.ends_with("meldcode.db")));

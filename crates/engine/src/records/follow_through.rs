@@ -145,3 +145,15 @@ pub struct ExportInput {
     /// How many parts were masked (inzage copy).
     pub masked: u32,
 }
+
+/// The tombstone of a destroyed case (R15 retention, AVG): which case, until when it was to be
+/// kept, how many records it held and why it was destroyed. It keeps nothing of the content:
+/// no name, no record. It lives in the school log, since the case itself is gone.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseDestroyedInput {
+    pub case: crate::ids::CaseId,
+    pub retain_until: NaiveDate,
+    pub records: u32,
+    pub reason: String,
+}

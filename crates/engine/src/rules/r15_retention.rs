@@ -3,8 +3,10 @@
 //! retention period runs (longer for a case with a report, where the profile says so), after
 //! which the closed case is due for destruction.
 
+use crate::event::EventPayload;
+use crate::people::Actor;
 use crate::policy::CasePolicy;
-use crate::records::PupilLeftInput;
+use crate::records::{CaseDestroyedInput, PupilLeftInput};
 use crate::rule::RuleId;
 use crate::state::CaseState;
 use crate::violation::Violation;
@@ -45,9 +47,63 @@ pub fn retain_until(state: &CaseState, policy: CasePolicy) -> Option<NaiveDate> 
     left.checked_add_months(Months::new(years.saturating_mul(12)))
 }
 
+/// Whether the case's retention period is over: closed, the pupil left, and the last day to
+/// keep it has passed.
+pub fn due_for_destruction(state: &CaseState, policy: CasePolicy, today: NaiveDate) -> bool {
+    retain_until(state, policy).is_some_and(|last| last < today)
+}
+
+/// The case lead destroys a case whose retention period is over, giving the reason; the
+/// tombstone that says so is the only thing left of it. `records` is how many records go.
+pub fn check_destroy(
+    state: &CaseState,
+    actor: Actor,
+    policy: CasePolicy,
+    today: NaiveDate,
+    records: u32,
+    reason: &str,
+) -> Result<EventPayload, Violation> {
+    let (Some(case), true) = (state.case_id, actor.role == state.lead_role()) else {
+        return Err(Violation::new(
+            RuleId::R14,
+            "destroy_not_allowed",
+            "Een dossier vernietigt de intern begeleider (bij een vermoeden tegen een medewerker het schoolbestuur).",
+        ));
+    };
+    let Some(last) = retain_until(state, policy) else {
+        return Err(Violation::new(
+            RuleId::R15,
+            "not_due",
+            "Dit dossier wordt bewaard: het is nog open, of het vertrek van de leerling staat er niet in.",
+        ));
+    };
+    if last >= today {
+        return Err(Violation::new(
+            RuleId::R15,
+            "retention_running",
+            format!(
+                "Dit dossier wordt bewaard tot en met {}; daarna kan het worden vernietigd.",
+                last.format("%d-%m-%Y")
+            ),
+        ));
+    }
+    crate::violation::require_text(
+        reason,
+        RuleId::R15,
+        "reason_required",
+        "Schrijf op waarom het dossier wordt vernietigd, bijvoorbeeld: de bewaartermijn is verstreken.",
+    )?;
+    Ok(EventPayload::CaseDestroyed(CaseDestroyedInput {
+        case,
+        retain_until: last,
+        records,
+        reason: reason.trim().to_string(),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::retain_until;
+    use super::{check_destroy, due_for_destruction, retain_until};
     use crate::records::*;
     use crate::testkit::*;
     use crate::{Command, RuleId};
@@ -107,6 +163,56 @@ mod tests {
         assert_eq!(
             retain_until(&reported.state, reported.policy),
             Some(day(2031, 3, 1))
+        );
+    }
+
+    #[test]
+    fn r15_destruction_only_by_the_lead_after_the_retention_period_with_a_reason() {
+        let mut kit = Kit::opened();
+        kit.ok(TEACHER, signal_own());
+        let today = kit.today();
+        let later = |years: u32| {
+            today
+                .checked_add_months(chrono::Months::new(years * 12))
+                .expect("a later day")
+        };
+        let destroy = |kit: &Kit, actor, on| {
+            check_destroy(
+                &kit.state,
+                actor,
+                kit.policy,
+                on,
+                2,
+                "Bewaartermijn verstreken.",
+            )
+        };
+        assert_eq!(
+            destroy(&kit, COORDINATOR, later(5)).map_err(|v| v.code),
+            Err("not_due".into())
+        );
+        kit.ok(COORDINATOR, left(today));
+        kit.ok(COORDINATOR, close(CaseOutcome::Unfounded));
+        assert!(!due_for_destruction(&kit.state, kit.policy, later(2)));
+        assert_eq!(
+            destroy(&kit, COORDINATOR, later(2)).map_err(|v| v.code),
+            Err("retention_running".into())
+        );
+        let after = later(2).succ_opt().expect("a next day");
+        assert!(due_for_destruction(&kit.state, kit.policy, after));
+        assert_eq!(
+            destroy(&kit, TEACHER, after).map_err(|v| v.rule),
+            Err(RuleId::R14)
+        );
+        assert_eq!(
+            check_destroy(&kit.state, COORDINATOR, kit.policy, after, 2, " ").map_err(|v| v.code),
+            Err("reason_required".into())
+        );
+        let Ok(crate::EventPayload::CaseDestroyed(t)) = destroy(&kit, COORDINATOR, after) else {
+            panic!("destroyed");
+        };
+        assert_eq!(
+            (t.case, t.retain_until, t.records),
+            (kit.state.case_id.expect("a case"), later(2), 2)
         );
     }
 }

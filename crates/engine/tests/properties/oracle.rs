@@ -502,6 +502,7 @@ impl Dossier {
             | EventPayload::UserAssigned { .. }
             | EventPayload::PinChanged { .. }
             | EventPayload::UserUnassigned { .. }
+            | EventPayload::CaseDestroyed(_)
             | EventPayload::RoleChanged { .. } => {
                 return fail(
                     "a user administration event in a case (it belongs to the school log)",

@@ -12,6 +12,7 @@ mod pins;
 mod record;
 mod rekey;
 mod reminders;
+mod retention;
 mod school;
 mod sync;
 pub(crate) mod user_rows;

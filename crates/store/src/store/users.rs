@@ -87,6 +87,13 @@ impl Store {
             Proof::RecoveryKey(_) => Authority::RecoveryKey,
         };
         check_admin(self.user.actor(), action, target, authority)?;
+        self.prove(vault, proof)?;
+        Ok(authority)
+    }
+
+    /// The acting user proves who she is once more: her own PIN (a wrong one counts like a
+    /// wrong PIN at the lock screen) or the recovery key from the school's safe.
+    pub(super) fn prove(&mut self, vault: &mut Vault, proof: Proof<'_>) -> Result<()> {
         match proof {
             Proof::Pin(pin) => {
                 if let Err(wrong) = self.check_own_pin(vault, pin) {
@@ -102,7 +109,7 @@ impl Store {
                 }
             }
         }
-        Ok(authority)
+        Ok(())
     }
 
     /// The account an administration is about, as the engine's rules need to know it.

@@ -33,6 +33,8 @@ pub(crate) struct Applied {
     pub roles: BTreeMap<meldcode_engine::UserId, meldcode_engine::Role>,
     /// Users taken off this device: their envelopes here go too.
     pub unassigned: BTreeSet<meldcode_engine::UserId>,
+    /// Cases destroyed on another device (R15 retention): erased here too.
+    pub destroyed: BTreeSet<CaseId>,
 }
 
 fn sealed_hash(conn: &Connection, device: DeviceId, seq: u64) -> Result<Option<Hash>> {
@@ -53,6 +55,9 @@ pub(crate) fn apply(
     page: &PullPage,
 ) -> Result<Applied> {
     for wrapped in &page.case_keys {
+        if crate::destroy::is_destroyed(conn, wrapped.case_id)? {
+            continue;
+        }
         let key = school.unwrap_case_key(wrapped).map_err(|_| {
             refused("een dossiersleutel die niet met de schoolsleutel opent".into())
         })?;
@@ -77,6 +82,11 @@ pub(crate) fn apply(
             None => {}
         }
         sealed.verify().map_err(|e| refused(e.message))?;
+        // A late record of a case destroyed since: not taken in, only its place in the chain.
+        if crate::destroy::is_destroyed(conn, sealed.header.case_id)? {
+            crate::destroy::keep_place(conn, sealed)?;
+            continue;
+        }
         // A device receives only the cases its users may see, so another device's chain arrives
         // with gaps; where the event before is here, the link must hold.
         if let Some(before) = seq.checked_sub(1).filter(|s| *s > 0) {
@@ -104,6 +114,10 @@ pub(crate) fn apply(
                 }
                 EventPayload::UserUnassigned { user, device, .. } if *device == own => {
                     applied.unassigned.insert(*user);
+                }
+                EventPayload::CaseDestroyed(t) => {
+                    crate::destroy::erase(conn, t.case)?;
+                    applied.destroyed.insert(t.case);
                 }
                 _ => {}
             }

@@ -80,6 +80,13 @@ pub(crate) fn take(
         total.removed.extend(applied.removed);
         total.roles.extend(applied.roles);
         total.unassigned.extend(applied.unassigned);
+        if !applied.destroyed.is_empty() {
+            crate::destroy::compact(conn)?;
+            for case in &applied.destroyed {
+                spool.forget_case(*case)?;
+            }
+        }
+        total.destroyed.extend(applied.destroyed);
         for (device, head) in applied.heads {
             let entry = total.heads.entry(device).or_insert(head);
             if head.0 > entry.0 {

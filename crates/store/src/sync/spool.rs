@@ -172,6 +172,15 @@ impl Spool {
         Ok(self.transport.get_or_init(|| transport).clone())
     }
 
+    /// A destroyed case's wrapped key leaves the spool: nothing here opens its events any more.
+    pub(crate) fn forget_case(&self, case: meldcode_engine::CaseId) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM case_keys WHERE case_id = ?1",
+            rusqlite::params![case.to_string()],
+        )?;
+        Ok(())
+    }
+
     /// The last own event queued: (seq, hash); the chain's tip as far as the server can know.
     pub(crate) fn queued_tip(&self) -> Result<(u64, Hash)> {
         let seq = self.get_u64("queued_seq")?;

@@ -58,3 +58,17 @@ pub fn case_with_signal(store: &mut Store) -> CaseId {
     store.record(case, &testkit::signal_own()).expect("signal");
     case
 }
+
+/// Every file below `dir`, in its subfolders too.
+pub fn files_below(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("a folder") {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            out.extend(files_below(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

@@ -77,6 +77,12 @@ export interface Backend {
   /** Makes a PDF copy of the dossier and saves it where the user picks in the system's dialog;
    * the copy is then on record in the case. Null when the dialog was closed (nothing on record). */
   exportDossier(caseId: string, request: ExportRequest): Promise<ExportDone | null>;
+  /** The closed cases this user leads whose retention period is over (R15), for her to
+   * confirm their destruction; empty for everyone else. */
+  dueForDestruction(): Promise<CaseListItem[]>;
+  /** Destroys a case whose retention period is over, confirmed with the acting user's PIN;
+   * only a tombstone stays. Refused (`rule_violation`) before the period is over. */
+  destroyCase(actingPin: string, caseId: string, reason: string): Promise<void>;
   /** The coordinator's digest for today: how many cases ask for a step today and how many are
    * late; null for other roles and on a quiet day. */
   dailyDigest(): Promise<DueSteps | null>;

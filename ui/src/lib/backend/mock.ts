@@ -107,6 +107,8 @@ export interface MockState {
   csvDialogCancelled: boolean;
   /** Where `saveFiguresPdf` and `exportDossier` saved, in order. */
   savedPdf: string[];
+  /** Tombstones of destroyed cases: the id and the reason, nothing else. */
+  destroyed: { case_id: string; reason: string }[];
 }
 
 function fail(code: string, message: string): never {
@@ -173,6 +175,7 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
     savedCsv: [],
     csvDialogCancelled: false,
     savedPdf: [],
+    destroyed: [],
   };
   state.integrityFound = () => integrityListeners.forEach((l) => l());
   if (options.seeded) {
@@ -497,6 +500,26 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       state.savedPdf.push(`/home/ib/Documenten/meldcode-${request.copy === 'full' ? 'dossier' : 'inzagekopie'}.pdf`);
       queued();
       return done;
+    },
+    async dueForDestruction() {
+      const me = signedIn();
+      const today = new Date().toISOString().slice(0, 10);
+      return state.cases
+        .filter((c) => c.outcome && c.retain_until && c.retain_until < today)
+        .filter((c) => me.role === (c.flags.includes('staff_suspected') ? 'board' : 'coordinator'))
+        .map((c) => ({ ...c }));
+    },
+    async destroyCase(acting, caseId, reason) {
+      const me = signedIn();
+      const due = await backend.dueForDestruction();
+      if (!due.some((c) => c.case_id === caseId))
+        fail('rule_violation', 'Dit dossier wordt nog bewaard; daarna kan het worden vernietigd. (R15)');
+      if (!reason.trim()) fail('rule_violation', 'Schrijf op waarom het dossier wordt vernietigd. (R15)');
+      confirmActing(me, acting);
+      state.cases = state.cases.filter((c) => c.case_id !== caseId);
+      state.records.delete(caseId);
+      state.destroyed.push({ case_id: caseId, reason });
+      queued();
     },
     async dailyDigest() {
       const me = signedIn();

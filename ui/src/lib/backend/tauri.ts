@@ -53,6 +53,8 @@ export function tauriBackend(): Backend {
     saveFiguresPdf: (from, to) => call('save_figures_pdf', { from, to }),
     inzageMaskPoints: (case_id) => call('inzage_mask_points', { case_id }),
     exportDossier: (case_id, request) => call('export_dossier', { case_id, request }),
+    dueForDestruction: () => call('due_for_destruction'),
+    destroyCase: (acting_pin, case_id, reason) => call('destroy_case', { acting_pin, case_id, reason }),
     dailyDigest: () => call('daily_digest'),
     changePin: (current_pin, new_pin) => call('change_pin', { current_pin, new_pin }),
     acknowledgeAlarms: () => call('acknowledge_alarms'),

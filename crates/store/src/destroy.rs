@@ -1,0 +1,60 @@
+//! Taking a destroyed case out of the store (R15 retention, AVG): its records leave the events
+//! table and its key goes (crypto-shredding: the sealed copies the sync keeps, which the device
+//! chains at the server are built on, stay as ciphertext that nothing here opens any more); each
+//! record's place in its device's chain stays behind (`destroyed_events`: hashes, no content),
+//! so that every chain still verifies. Used for a destruction made here and for one heard of
+//! from another device.
+
+use crate::error::Result;
+use meldcode_engine::CaseId;
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// Erases `case` in the caller's transaction; returns how many records went. Idempotent.
+pub(crate) fn erase(conn: &Connection, case: CaseId) -> Result<usize> {
+    let id = case.to_string();
+    conn.execute(
+        "INSERT OR IGNORE INTO destroyed_cases (case_id, destroyed_at) VALUES (?1, ?2)",
+        params![id, chrono::Utc::now().to_rfc3339()],
+    )?;
+    conn.execute(
+        "INSERT OR IGNORE INTO destroyed_events (device_id, device_seq, case_id, prev_hash, hash)
+         SELECT device_id, device_seq, case_id, prev_hash, hash FROM events WHERE case_id = ?1",
+        params![id],
+    )?;
+    let gone = conn.execute("DELETE FROM events WHERE case_id = ?1", params![id])?;
+    conn.execute("DELETE FROM case_keys WHERE case_id = ?1", params![id])?;
+    conn.execute("DELETE FROM cases WHERE case_id = ?1", params![id])?;
+    Ok(gone)
+}
+
+pub(crate) fn is_destroyed(conn: &Connection, case: CaseId) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM destroyed_cases WHERE case_id = ?1")?
+        .query_row(params![case.to_string()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// A record of a destroyed case that arrives late (made on a device that had not heard of the
+/// destruction yet) is not taken in; its place in that device's chain is kept like the others'.
+pub(crate) fn keep_place(conn: &Connection, sealed: &meldcode_sync::SealedEvent) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO destroyed_events (device_id, device_seq, case_id, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            sealed.header.device_id.to_string(),
+            i64::try_from(sealed.header.seq).unwrap_or(i64::MAX),
+            sealed.header.case_id.to_string(),
+            sealed.prev.0.as_slice(),
+            sealed.hash.0.as_slice(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// After the transaction: the file is rebuilt without free pages and the WAL emptied, so that no
+/// old page holding the case's text is left in the database file or beside it.
+pub(crate) fn compact(conn: &Connection) -> Result<()> {
+    conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")?;
+    Ok(())
+}
