@@ -129,15 +129,7 @@ impl Store {
         };
         let all: Vec<&Envelope> = events.iter().collect();
         let head = dossier_head(&all)?;
-        let mut people = Vec::new();
-        let mut authors: Vec<UserId> = events.iter().map(|e| e.author).collect();
-        authors.sort();
-        authors.dedup();
-        for id in authors {
-            if let Some(user) = super::user_rows::load_any_user(&self.conn, id)? {
-                people.push(user);
-            }
-        }
+        let people = self.people(events.iter().map(|e| e.author))?;
         let doc = dossier(&DossierInput {
             school: &self.profile.school_name,
             events: &events,

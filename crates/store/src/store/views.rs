@@ -82,16 +82,12 @@ impl Store {
         let mut rule_ids: Vec<RuleId> = actions.iter().map(|a| a.rule).collect();
         rule_ids.sort();
         rule_ids.dedup();
-        let mut authors: Vec<UserId> = events.iter().map(|e| e.author).collect();
-        authors.extend(state.involved.iter().copied());
-        authors.sort();
-        authors.dedup();
-        let mut people = Vec::new();
-        for id in authors {
-            if let Some(user) = load_any_user(&self.conn, id)? {
-                people.push(user);
-            }
-        }
+        let people = self.people(
+            events
+                .iter()
+                .map(|e| e.author)
+                .chain(state.involved.iter().copied()),
+        )?;
         Ok(CaseView {
             summary,
             next_actions: actions,
@@ -112,6 +108,20 @@ impl Store {
             conflicts: state.conflicts.clone(),
             events,
         })
+    }
+
+    /// The users named by `ids`, each once, also users removed since (for "who recorded").
+    pub(super) fn people(&self, ids: impl IntoIterator<Item = UserId>) -> Result<Vec<User>> {
+        let mut ids: Vec<UserId> = ids.into_iter().collect();
+        ids.sort();
+        ids.dedup();
+        let mut people = Vec::new();
+        for id in ids {
+            if let Some(user) = load_any_user(&self.conn, id)? {
+                people.push(user);
+            }
+        }
+        Ok(people)
     }
 
     pub fn case_state(&self, case_id: CaseId) -> Result<CaseState> {
