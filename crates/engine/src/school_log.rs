@@ -6,6 +6,7 @@ use crate::envelope::Envelope;
 use crate::event::EventPayload;
 use crate::ids::{CaseId, EventId, UserId};
 use crate::people::{Actor, Role, User};
+use crate::records::CaseDestroyedInput;
 use crate::rule::RuleId;
 use crate::violation::Violation;
 use chrono::{DateTime, Utc};
@@ -113,12 +114,15 @@ pub struct SchoolLogEntry {
     pub author: UserId,
     pub author_role: Role,
     /// `user_added`, `user_removed`, `pin_reset`, `role_changed`, `user_assigned`,
-    /// `user_unassigned` or `pin_changed`.
+    /// `user_unassigned`, `pin_changed` or `case_destroyed`.
     pub kind: String,
-    pub subject: UserId,
+    /// The colleague whose account changed; none for a destroyed case.
+    pub subject: Option<UserId>,
     /// The role given (added, changed to); none for a reset or a removal.
     pub role: Option<Role>,
     pub with_recovery_key: bool,
+    /// For `case_destroyed`: the tombstone (which case, kept until, how many records, why).
+    pub destroyed: Option<CaseDestroyedInput>,
 }
 
 /// The school log's entries, oldest first; case events are not part of it.
@@ -127,6 +131,19 @@ pub fn school_log(events: &[Envelope]) -> Vec<SchoolLogEntry> {
         .iter()
         .filter_map(|e| {
             let (subject, role, with_recovery_key) = match &e.payload {
+                EventPayload::CaseDestroyed(t) => {
+                    return Some(SchoolLogEntry {
+                        id: e.id,
+                        recorded_at: e.recorded_at,
+                        author: e.author,
+                        author_role: e.author_role,
+                        kind: e.payload.kind().to_owned(),
+                        subject: None,
+                        role: None,
+                        with_recovery_key: false,
+                        destroyed: Some(t.clone()),
+                    })
+                }
                 EventPayload::UserAdded {
                     user,
                     with_recovery_key,
@@ -160,9 +177,10 @@ pub fn school_log(events: &[Envelope]) -> Vec<SchoolLogEntry> {
                 author: e.author,
                 author_role: e.author_role,
                 kind: e.payload.kind().to_owned(),
-                subject,
+                subject: Some(subject),
                 role,
                 with_recovery_key,
+                destroyed: None,
             })
         })
         .collect()

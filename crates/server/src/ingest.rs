@@ -1,12 +1,12 @@
 //! An upload, in one transaction: check the batch against the chain the server holds (the
 //! rules are `meldcode_sync::ingest`'s), then append, join the cases' audiences, apply the
-//! school log's directory changes and move the chain's head. A refused fork is kept as
-//! evidence; any other refusal stores nothing.
+//! school log's directory changes and tombstones, and move the chain's head. A refused fork is
+//! kept as evidence; any other refusal stores nothing.
 
 use crate::storage::{CaseRow, Storage, Tx};
 use meldcode_engine::access::Audience;
 use meldcode_engine::school_log::SCHOOL_LOG;
-use meldcode_engine::{CaseId, DeviceId};
+use meldcode_engine::{CaseId, DeviceId, UserId};
 use meldcode_sync::api::{Upload, UploadReceipt};
 use meldcode_sync::ingest::plan_upload;
 use meldcode_sync::receive::{join, DirectoryChange};
@@ -31,7 +31,14 @@ pub fn upload(
             "too many case keys in one upload",
         ));
     }
-    storage.write(|tx| upload_in(tx, sender, upload, now))?
+    let (ingested, erased) = storage.write(|tx| upload_in(tx, sender, upload, now))??;
+    if erased {
+        // The upload is stored either way; a WAL not yet emptied is at the next checkpoint.
+        if let Err(e) = storage.erase_freed() {
+            tracing::error!(error = %e, "rewriting the database after a destruction");
+        }
+    }
+    Ok(ingested)
 }
 
 fn upload_in(
@@ -39,7 +46,7 @@ fn upload_in(
     sender: DeviceId,
     upload: &Upload,
     now: u64,
-) -> crate::storage::Result<Result<Ingested, SyncError>> {
+) -> crate::storage::Result<Result<(Ingested, bool), SyncError>> {
     let tip = tx.tip(sender)?;
     let mut held: BTreeMap<u64, Hash> = BTreeMap::new();
     for e in upload.events.iter().filter(|e| e.header.seq <= tip.seq) {
@@ -70,6 +77,7 @@ fn upload_in(
     let mut cursor = None;
     let mut directory = None;
     let mut roles_changed = false;
+    let mut tombstones: Vec<(CaseId, UserId, u64)> = Vec::new();
     // Per case: the join of this batch's audiences and the cursor of its last event here; the
     // case rows are read and written once per batch, not once per event.
     let mut touched: BTreeMap<CaseId, (Audience, u64)> = BTreeMap::new();
@@ -84,6 +92,9 @@ fn upload_in(
             .or_insert_with(|| (Audience::default(), at));
         join(&mut entry.0, &h.audience);
         entry.1 = at;
+        if let (true, Some(case)) = (h.case_id == SCHOOL_LOG, h.destroys) {
+            tombstones.push((case, h.author, at));
+        }
         if let (true, Some(change)) = (h.case_id == SCHOOL_LOG, &h.directory) {
             let dir = match directory.as_mut() {
                 Some(d) => d,
@@ -127,11 +138,23 @@ fn upload_in(
         if row.audience != before || row.widened_at == 0 {
             row.widened_at = *last;
         }
-        if row.wrapped_key.is_none() {
+        if row.wrapped_key.is_none() && !tx.is_destroyed(*case)? {
             row.wrapped_key = keys.get(case).map(|k| (*k).clone());
         }
         tx.put_case(*case, &row)?;
     }
+    let dir = match (tombstones.is_empty(), directory.take()) {
+        (true, _) => None,
+        (false, Some(d)) => Some(d),
+        (false, None) => Some(tx.directory()?),
+    };
+    let erased = crate::destruction::apply(
+        tx,
+        dir.as_ref(),
+        sender,
+        &tombstones,
+        touched.keys().copied(),
+    )?;
     // A new or changed role, or a user newly assigned to a device, may open cases from before
     // to a device: it receives them whole. The batch's last cursor is past every cursor a
     // device can hold now, so its next pull sends the history of every case it now may see.
@@ -141,7 +164,7 @@ fn upload_in(
     // Keys for cases whose events came in an earlier upload.
     for (case, key) in keys.iter().filter(|(c, _)| !touched.contains_key(c)) {
         if let Some(mut row) = tx.case(*case)? {
-            if row.wrapped_key.is_none() {
+            if row.wrapped_key.is_none() && !tx.is_destroyed(*case)? {
                 row.wrapped_key = Some((*key).clone());
                 tx.put_case(*case, &row)?;
             }
@@ -151,12 +174,15 @@ fn upload_in(
         tx.set_tip(sender, &plan.tip)?;
     }
     let appended = upload.events.len() - plan.append_from;
-    Ok(Ok(Ingested {
-        receipt: UploadReceipt {
-            appended: appended as u64,
-            duplicates: plan.duplicates as u64,
-            tip: plan.tip,
+    Ok(Ok((
+        Ingested {
+            receipt: UploadReceipt {
+                appended: appended as u64,
+                duplicates: plan.duplicates as u64,
+                tip: plan.tip,
+            },
+            cursor,
         },
-        cursor,
-    }))
+        erased,
+    )))
 }

@@ -2,6 +2,7 @@
 //! enrolled devices, checks every chain, keeps every chain's head, and decides from metadata
 //! alone which device receives which case. It can read no dossier.
 
+mod destruction;
 pub mod enrollment;
 pub mod http;
 pub mod ingest;

@@ -115,6 +115,7 @@ fn run(cli: Cli) -> Fallible {
             println!("events: {}", counts.events);
             println!("cases: {}", counts.cases);
             println!("forks kept as evidence: {}", counts.forks);
+            println!("cases destroyed: {}", counts.destroyed);
             Ok(())
         }
     }

@@ -1,7 +1,7 @@
 //! Users' PIN packages and the devices users are assigned to. The storage's part and the
 //! rules of `meldcode_server::pins` run against both backends (SQLite in a temporary folder,
 //! PostgreSQL in a temporary cluster, one database per test); the endpoint, `hello` and the
-//! school log's `Assigned` run over TLS on 127.0.0.1, against both backends too. Each check is
+//! school log's `Assigned` and tombstones run over TLS on 127.0.0.1, against both backends too. Each check is
 //! written once; `both!` runs it as `sqlite::<name>` and `postgresql::<name>`.
 
 #[path = "support/backend.rs"]
@@ -55,6 +55,7 @@ both! {
         hello_hands_a_device_the_pins_of_its_own_users_only,
         an_assignment_by_a_coordinators_device_opens_the_users_cases_to_the_device,
         an_assignment_from_a_teachers_device_is_not_applied,
+        only_the_case_leads_tombstone_erases_the_cases_payloads_and_key,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -637,4 +638,76 @@ fn an_assignment_from_a_teachers_device_is_not_applied(url: Option<&str>) {
         code_of(post_pins(&tablet, &[pin(TEACHER, 1, 1)])),
         ErrorCode::NotAllowed
     );
+}
+
+fn destroying(e: &mut SealedEvent, author: UserId) {
+    e.header.case_id = SCHOOL_LOG;
+    e.header.author = author;
+    e.header.kind = "case_destroyed".into();
+    e.header.audience = Audience::default();
+    e.header.destroys = Some(CASE);
+}
+
+/// The payloads the server holds of `CASE`, and whether it holds its key.
+fn held_of_case(server: &InProcess) -> (usize, usize, bool) {
+    server
+        .state
+        .storage
+        .read(|tx| {
+            let events = tx.events_of_case(CASE, u64::MAX)?;
+            let with_payload = events
+                .iter()
+                .filter(|e| e.sealed.contains("\"payload\""))
+                .count();
+            let keyed = tx.case(CASE)?.is_some_and(|r| r.wrapped_key.is_some());
+            Ok((events.len(), with_payload, keyed))
+        })
+        .expect("reads")
+}
+
+fn only_the_case_leads_tombstone_erases_the_cases_payloads_and_key(url: Option<&str>) {
+    let (server, coordinators, tablet) = school_over_tls(url);
+    let events = chain(1, 7, |i, e| match i {
+        0..=2 | 5 => about_the_teacher(e),
+        // A teacher on the coordinator's device names herself as the author: not the lead.
+        3 => destroying(e, TEACHER),
+        4 => destroying(e, COORDINATOR),
+        _ => assigning(e, COORDINATOR, TEACHER, tablet.id),
+    });
+    upload(&coordinators, &events[..3], true);
+    assert_eq!(held_of_case(&server), (3, 3, true));
+    // From the teacher's tablet, and by the teacher on the coordinator's device: stored as
+    // their chains' events, applied never.
+    upload(
+        &tablet,
+        &chain(2, 1, |_, e| destroying(e, OTHER_TEACHER)),
+        false,
+    );
+    upload(&coordinators, &events[3..4], false);
+    assert_eq!(held_of_case(&server), (3, 3, true));
+
+    // The coordinator's: every payload goes, and the key; the events keep their places.
+    upload(&coordinators, &events[4..5], false);
+    assert_eq!(held_of_case(&server), (3, 0, false));
+    // A late record (made before its device heard of the destruction) is stored without its
+    // payload, and its key is not kept.
+    upload(&coordinators, &events[5..6], true);
+    assert_eq!(held_of_case(&server), (4, 0, false));
+    let counts = server.state.storage.read(|tx| tx.counts()).expect("counts");
+    assert_eq!(counts.destroyed, 1);
+    // A device newly given the case's teacher receives its history: the places, without
+    // payload or key, each still verifying.
+    upload(&coordinators, &events[6..], false);
+    let page: PullPage = tablet.transport.pull(0, 100).expect("pulled");
+    assert!(page.case_keys.is_empty());
+    let of_case: Vec<&SealedEvent> = page
+        .events
+        .iter()
+        .filter(|e| e.header.case_id == CASE)
+        .collect();
+    assert_eq!(of_case.len(), 4);
+    for e in of_case {
+        assert!(e.payload.is_none());
+        e.verify().expect("verifies");
+    }
 }

@@ -62,6 +62,7 @@ conformance! {
         using_a_code_clears_its_deposit_and_records_its_use,
         latest_cursor_is_zero_without_events_then_the_highest,
         counts_count_devices_revoked_events_cases_and_forks,
+        a_destroyed_case_loses_its_key_and_its_events_and_forks_can_be_rewritten,
         a_read_sees_committed_writes;
     backend:
         a_second_server_opens_a_migrated_database,
@@ -750,7 +751,8 @@ fn counts_count_devices_revoked_events_cases_and_forks(s: &Storage) {
             revoked: 1,
             events: 3,
             cases: 1,
-            forks: 2
+            forks: 2,
+            destroyed: 0,
         }
     );
     assert_eq!(
@@ -758,6 +760,58 @@ fn counts_count_devices_revoked_events_cases_and_forks(s: &Storage) {
         Some(events[1].hash),
         "the event stays"
     );
+}
+
+fn a_destroyed_case_loses_its_key_and_its_events_and_forks_can_be_rewritten(s: &Storage) {
+    let events = chain(2, 1);
+    let d = events[0].header.device_id;
+    let (first, second) = write(s, |tx| {
+        let first = insert(tx, &events[0], case(1))?;
+        let second = insert(tx, &events[1], case(2))?;
+        for c in [case(1), case(2)] {
+            tx.put_case(
+                c,
+                &CaseRow {
+                    audience: Audience::default(),
+                    wrapped_key: Some(vec![7; 40]),
+                    widened_at: first,
+                },
+            )?;
+        }
+        tx.keep_fork(d, 1, 20, "{\"fork\":1}")?;
+        Ok((first, second))
+    });
+    assert!(!read(s, |tx| tx.is_destroyed(case(1))));
+    let shredded = json(&events[0].clone().shredded());
+    write(s, |tx| {
+        tx.mark_destroyed(case(1), second)?;
+        // Again, as a second tombstone of the same case would: nothing changes.
+        tx.mark_destroyed(case(1), second + 1)?;
+        tx.replace_sealed(first, &shredded)?;
+        let forks = tx.forks()?;
+        assert_eq!(forks.len(), 1);
+        tx.replace_fork(forks[0].0, "{\"fork\":2}")
+    });
+    read(s, |tx| {
+        assert!(tx.is_destroyed(case(1))? && !tx.is_destroyed(case(2))?);
+        assert_eq!(tx.case(case(1))?.and_then(|r| r.wrapped_key), None);
+        assert_eq!(
+            tx.case(case(2))?.and_then(|r| r.wrapped_key),
+            Some(vec![7; 40]),
+            "the other case keeps its key"
+        );
+        let stored = tx.events_of_case(case(1), u64::MAX)?;
+        assert_eq!(stored.len(), 1, "the event keeps its place");
+        assert_eq!(stored[0].sealed, shredded);
+        assert_eq!(
+            tx.events_of_case(case(2), u64::MAX)?[0].sealed,
+            json(&events[1])
+        );
+        assert_eq!(tx.forks()?[0].1, "{\"fork\":2}");
+        assert_eq!(tx.stored_hash(d, 1)?, Some(events[0].hash));
+        assert_eq!(tx.counts()?.destroyed, 1);
+        Ok(())
+    });
 }
 
 fn a_read_sees_committed_writes(s: &Storage) {

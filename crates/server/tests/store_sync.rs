@@ -4,6 +4,8 @@
 
 #[path = "support/in_process.rs"]
 mod in_process;
+#[path = "support/postgres_cluster.rs"]
+mod postgres_cluster;
 
 use in_process::InProcess;
 use meldcode_engine::profile::SchoolProfile;
@@ -609,11 +611,66 @@ fn a_colleague_taken_off_a_device_no_longer_opens_it_nor_receives_her_new_cases_
 }
 
 #[test]
-fn a_destroyed_case_is_erased_on_every_device_when_its_tombstone_arrives() {
-    keyring_session();
+fn a_destroyed_case_is_erased_on_every_device_and_the_sqlite_server() {
     let server = InProcess::start(None);
+    let files = || {
+        ["meldcode-server.sqlite", "meldcode-server.sqlite-wal"]
+            .iter()
+            .map(|f| server.data_dir().join(f))
+            .filter(|p| p.exists())
+            .collect()
+    };
+    destroyed_everywhere(&server, &files);
+}
+
+#[test]
+fn a_destroyed_case_is_erased_on_every_device_and_the_postgresql_server() {
+    let cluster = postgres_cluster::TempCluster::start();
+    let server = InProcess::start(Some(&cluster.create_database("destruction")));
+    // Written to the table files first, so that what is there can be looked for.
+    let files = || {
+        cluster.checkpoint();
+        cluster.table_files()
+    };
+    destroyed_everywhere(&server, &files);
+}
+
+/// What the server holds of `case` that is its text, sealed: each event's payload as stored
+/// (base64 in the event's JSON), and its wrapped key.
+fn sealed_text_of(server: &InProcess, case: CaseId) -> Vec<Vec<u8>> {
+    server
+        .state
+        .storage
+        .read(|tx| {
+            let mut found = Vec::new();
+            for e in tx.events_of_case(case, u64::MAX)? {
+                let json: serde_json::Value = serde_json::from_str(&e.sealed).expect("JSON");
+                if let Some(payload) = json["payload"].as_str() {
+                    found.push(payload.as_bytes().to_vec());
+                }
+            }
+            found.extend(tx.case(case)?.and_then(|row| row.wrapped_key));
+            Ok(found)
+        })
+        .expect("reads the server")
+}
+
+fn found_in(files: &[std::path::PathBuf], needle: &[u8]) -> Option<String> {
+    files.iter().find_map(|f| {
+        let bytes = std::fs::read(f).unwrap_or_default();
+        bytes
+            .windows(needle.len())
+            .any(|w| w == needle)
+            .then(|| f.display().to_string())
+    })
+}
+
+/// A destroys a case; A, C and the server keep nothing of it but the tombstone and each
+/// record's place in its chain, and a device that joins later gets nothing of it.
+fn destroyed_everywhere(server: &InProcess, files: &dyn Fn() -> Vec<std::path::PathBuf>) {
+    keyring_session();
     let tmp = tempfile::tempdir().expect("tmp");
-    let (mut a, mut c) = two_coordinators(&server, tmp.path());
+    let (mut a, mut c) = two_coordinators(server, tmp.path());
     let case = Store::new_case_id();
     let left_on = chrono::Utc::now()
         .date_naive()
@@ -638,6 +695,15 @@ fn a_destroyed_case_is_erased_on_every_device_when_its_tombstone_arrives() {
     a.sync().expect("A syncs");
     c.sync().expect("C syncs");
     assert_eq!(c.case_view(case).expect("C has the case").events.len(), 4);
+    let sealed = sealed_text_of(server, case);
+    assert_eq!(sealed.len(), 5, "four payloads and the wrapped key");
+    let before = files();
+    for text in &sealed {
+        assert!(
+            found_in(&before, text).is_some(),
+            "the server's files hold the case before"
+        );
+    }
 
     a.destroy_case(Proof::Pin(PIN), case, "Bewaartermijn verstreken.")
         .expect("destroyed on A");
@@ -645,7 +711,7 @@ fn a_destroyed_case_is_erased_on_every_device_when_its_tombstone_arrives() {
     c.sync().expect("C receives it");
     for (name, store) in [("A", &a), ("C", &c)] {
         assert_eq!(
-            store.case_view(case).map(|_| ()).unwrap_err().code(),
+            store.case_view(case).map(|_| ()).expect_err("gone").code(),
             "not_found",
             "{name} still has the case"
         );
@@ -676,4 +742,36 @@ fn a_destroyed_case_is_erased_on_every_device_when_its_tombstone_arrives() {
     // Another round brings nothing of it back.
     c.sync().expect("C syncs again");
     assert!(c.case_view(case).is_err());
+
+    // The server holds the records' places (header and hashes) and the tombstone, no payload
+    // and no key, in no file of its database.
+    assert!(sealed_text_of(server, case).is_empty());
+    let (stored, counts) = server
+        .state
+        .storage
+        .read(|tx| Ok((tx.events_of_case(case, u64::MAX)?.len(), tx.counts()?)))
+        .expect("reads the server");
+    assert_eq!((stored, counts.destroyed), (4, 1));
+    let after = files();
+    for text in &sealed {
+        assert_eq!(
+            found_in(&after, text),
+            None,
+            "the server's files still hold it"
+        );
+    }
+
+    // A device that joins afterwards receives the places without payload, and the tombstone.
+    let (d, _) = joined(
+        server,
+        &mut a,
+        &tmp.path().join("d"),
+        "Daan de Vries",
+        Role::Coordinator,
+    );
+    let mut d = d;
+    d.sync().expect("D syncs");
+    assert!(d.case_view(case).is_err());
+    assert!(d.list_cases(None).expect("list").is_empty());
+    d.verify().expect("D's chains verify");
 }

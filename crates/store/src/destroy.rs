@@ -6,7 +6,9 @@
 //! from another device.
 
 use crate::error::Result;
-use meldcode_engine::CaseId;
+use meldcode_engine::access::Audience;
+use meldcode_engine::rules::r15_retention;
+use meldcode_engine::{CaseId, UserId};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// Erases `case` in the caller's transaction; returns how many records went. Idempotent.
@@ -25,6 +27,26 @@ pub(crate) fn erase(conn: &Connection, case: CaseId) -> Result<usize> {
     conn.execute("DELETE FROM case_keys WHERE case_id = ?1", params![id])?;
     conn.execute("DELETE FROM cases WHERE case_id = ?1", params![id])?;
     Ok(gone)
+}
+
+/// Whether a tombstone from another device was made by someone who may destroy the case (its
+/// lead role, as the case's audience here and the author's role here say).
+pub(crate) fn tombstone_authorised(
+    conn: &Connection,
+    author: UserId,
+    case: CaseId,
+) -> Result<bool> {
+    let Some(author) = crate::store::user_rows::load_any_user(conn, author)? else {
+        return Ok(false);
+    };
+    let audience: Option<String> = conn
+        .prepare_cached("SELECT audience FROM cases WHERE case_id = ?1")?
+        .query_row(params![case.to_string()], |r| r.get(0))
+        .optional()?;
+    let staff_case = audience
+        .and_then(|a| serde_json::from_str::<Audience>(&a).ok())
+        .map(|a| a.staff_case);
+    Ok(r15_retention::tombstone_authorised(author.role, staff_case))
 }
 
 pub(crate) fn is_destroyed(conn: &Connection, case: CaseId) -> Result<bool> {

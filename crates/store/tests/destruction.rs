@@ -182,6 +182,7 @@ fn only_the_case_lead_destroys() {
     let f = fresh();
     let data = f.data();
     let mut store = f.store;
+    let lead_id = store.user().id;
     let gone = destroyable(&mut store);
     let director = store
         .add_user(
@@ -192,9 +193,29 @@ fn only_the_case_lead_destroys() {
         )
         .unwrap();
     store.lock();
-    let mut director = Store::unlock(&data, director.id, "906142").unwrap();
+    let director_id = director.id;
+    let mut director = Store::unlock(&data, director_id, "906142").unwrap();
     assert!(director.due_for_destruction().unwrap().is_empty());
     let refused = director.destroy_case(Proof::Pin("906142"), gone, "Bewaartermijn verstreken.");
     assert_eq!(refused.unwrap_err().code(), "rule_violation");
     assert!(director.case_view(gone).is_ok());
+
+    // The lead destroys it; the director reads the tombstone in the school log.
+    director.lock();
+    let mut lead = Store::unlock(&data, lead_id, PIN).unwrap();
+    lead.destroy_case(Proof::Pin(PIN), gone, "Bewaartermijn verstreken.")
+        .unwrap();
+    lead.lock();
+    let director = Store::unlock(&data, director_id, "906142").unwrap();
+    let log = director.school_log().unwrap();
+    let entry = log.entries.last().unwrap();
+    assert_eq!(
+        (entry.kind.as_str(), entry.author, entry.subject),
+        ("case_destroyed", lead_id, None)
+    );
+    let tomb = entry.destroyed.as_ref().unwrap();
+    assert_eq!(
+        (tomb.case, tomb.records, tomb.reason.as_str()),
+        (gone, 4, "Bewaartermijn verstreken.")
+    );
 }

@@ -5,7 +5,7 @@ use crate::receive::DirectoryChange;
 use meldcode_engine::access::Audience;
 use meldcode_engine::envelope::Envelope;
 use meldcode_engine::hlc::Hlc;
-use meldcode_engine::{CaseId, DeviceId, EventId, UserId};
+use meldcode_engine::{CaseId, DeviceId, EventId, EventPayload, UserId};
 use serde::{Deserialize, Serialize};
 
 /// The sealed-event format; a device and the server must agree on it (see `version`).
@@ -30,6 +30,18 @@ pub struct EventHeader {
     /// decide who receives what.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory: Option<DirectoryChange>,
+    /// For the school log's tombstone (R15): the case destroyed, whose stored payloads and key
+    /// the server erases too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destroys: Option<CaseId>,
+}
+
+/// The case a tombstone destroys; `None` for every other event.
+fn destroyed_case(envelope: &Envelope) -> Option<CaseId> {
+    match &envelope.payload {
+        EventPayload::CaseDestroyed(t) => Some(t.case),
+        _ => None,
+    }
 }
 
 impl EventHeader {
@@ -45,6 +57,7 @@ impl EventHeader {
             hlc: envelope.hlc,
             audience,
             directory,
+            destroys: destroyed_case(envelope),
         }
     }
 
@@ -63,5 +76,6 @@ impl EventHeader {
             && self.author == envelope.author
             && self.hlc == envelope.hlc
             && self.kind == envelope.payload.kind()
+            && self.destroys == destroyed_case(envelope)
     }
 }

@@ -1,9 +1,9 @@
-// The school log in words: who changed which account, newest first. Names come from the log's own
+// The school log in words: who changed which account or destroyed which case, newest first. Names come from the log's own
 // list of people, as a removed colleague is no longer among the users.
 import type { Role } from './bindings/Role';
 import type { SchoolLog } from './bindings/SchoolLog';
 import type { SchoolLogEntry } from './bindings/SchoolLogEntry';
-import { formatDateTime, t } from './i18n/index.svelte';
+import { formatDate, formatDateTime, t } from './i18n/index.svelte';
 import './i18n/school-log-texts';
 
 export interface LogLine {
@@ -25,6 +25,14 @@ function role(r: Role): string {
 
 /** What the entry's author did, as the end of a sentence that starts with their name. */
 export function what(entry: SchoolLogEntry, name: string): string {
+  const tombstone = entry.destroyed;
+  if (entry.kind === 'case_destroyed' && tombstone) {
+    return t('school_log.case_destroyed', {
+      records: tombstone.records,
+      until: formatDate(tombstone.retain_until),
+      reason: tombstone.reason,
+    });
+  }
   const known = KINDS.includes(entry.kind) && (entry.role !== null || !WITH_ROLE.includes(entry.kind));
   const text = t(`school_log.${known ? entry.kind : 'other'}`, {
     name,
@@ -47,6 +55,6 @@ export function logLines(log: SchoolLog): LogLine[] {
       when: formatDateTime(e.recorded_at),
       who: name(e.author),
       whoRole: role(e.author_role),
-      what: what(e, name(e.subject)),
+      what: what(e, e.subject ? name(e.subject) : ''),
     }));
 }

@@ -40,6 +40,12 @@ atEverySize('destruction', ui, (ctx) => {
     await prompt.getByTestId('destruction-done').waitFor();
     const tombstones = await page.evaluate(() => window.__mock.state.destroyed);
     assert.deepEqual(tombstones.map((t) => t.reason), ['De bewaartermijn is verstreken.']);
+    // The school log holds the tombstone: no one as its subject, no name, the records counted.
+    const logged = await page.evaluate(() => window.__mock.state.log.filter((e) => e.kind === 'case_destroyed'));
+    assert.equal(logged.length, 1);
+    assert.equal(logged[0].subject, null);
+    assert.ok(logged[0].destroyed.records > 0);
+    assert.ok(!JSON.stringify(logged[0]).includes('Sanne'));
     assert.equal(await page.getByTestId('open-case-Sanne Bakker').count(), 0);
     await ctx.check(page, 'destruction-done');
   });

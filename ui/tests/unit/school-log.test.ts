@@ -102,7 +102,7 @@ describe('school log screen', () => {
     backend.state.log[1].recorded_at = new Date('2026-11-17T14:05:00').toISOString();
     await unlockAs(backend, 'Marieke van Dijk', '906142');
     await openLog();
-    expect(screen.getByText('Elke wijziging aan een account staat hier en kan niet worden gewist.')).toBeTruthy();
+    expect(screen.getByText('Elke wijziging aan een account en elk vernietigd dossier staat hier en kan niet worden gewist.')).toBeTruthy();
     expect(await items()).toEqual([
       `17 november 2026 om 14:05 Anouk Jansen (${COORDINATOR}) stelde een nieuwe pincode in voor Jeroen Smit.`,
       `16 november 2026 om 08:25 Anouk Jansen (${COORDINATOR}) voegde Jeroen Smit toe als leerkracht.`,
@@ -171,7 +171,7 @@ describe('school log screen', () => {
     await fireEvent.click(await screen.findByRole('button', { name: 'Settings' }));
     await fireEvent.click(await screen.findByRole('button', { name: 'View the log' }));
     await screen.findByRole('heading', { name: 'School log' });
-    expect(screen.getByText('Every change to an account is listed here and cannot be erased.')).toBeTruthy();
+    expect(screen.getByText('Every change to an account and every destroyed case is listed here and cannot be erased.')).toBeTruthy();
     const lines = (await items()).join('\n');
     expect(lines).toContain('Anouk Jansen (care coordinator) added Jeroen Smit as teacher.');
     expect(lines).toContain('Anouk Jansen (care coordinator) set a new PIN for Jeroen Smit.');
@@ -198,6 +198,7 @@ describe('school log texts', () => {
       subject: 'p1',
       role: null,
       with_recovery_key: false,
+      destroyed: null,
     };
     const [line] = logLines({ entries: [entry], people: [{ id: 'p1', full_name: 'Jeroen Smit', role: 'teacher' }] });
     expect(line).toMatchObject({
@@ -210,5 +211,24 @@ describe('school log texts', () => {
     expect(logLines({ entries: [{ ...entry, kind: 'user_added' }], people: [] })[0].what).toBe(
       'wijzigde het account van onbekende gebruiker',
     );
+  });
+
+  it('words a destroyed case with its records, the last day to keep it and the reason, and no one as subject', () => {
+    const entry = {
+      id: 'e2',
+      recorded_at: '2026-11-16T08:25:00',
+      author: 'ib',
+      author_role: 'coordinator' as const,
+      kind: 'case_destroyed',
+      subject: null,
+      role: null,
+      with_recovery_key: false,
+      destroyed: { case: 'c1', retain_until: '2026-08-31', records: 12, reason: 'De bewaartermijn is verstreken.' },
+    };
+    const [line] = logLines({ entries: [entry], people: [{ id: 'ib', full_name: 'Anouk Jansen', role: 'coordinator' }] });
+    expect(line).toMatchObject({
+      who: 'Anouk Jansen',
+      what: 'vernietigde een dossier van 12 records, te bewaren tot en met 31 augustus 2026. Reden: De bewaartermijn is verstreken.',
+    });
   });
 });

@@ -4,7 +4,7 @@
 //! which the closed case is due for destruction.
 
 use crate::event::EventPayload;
-use crate::people::Actor;
+use crate::people::{Actor, Role};
 use crate::policy::CasePolicy;
 use crate::records::{CaseDestroyedInput, PupilLeftInput};
 use crate::rule::RuleId;
@@ -101,9 +101,20 @@ pub fn check_destroy(
     }))
 }
 
+/// Whether a tombstone that arrives from another device (or at the server) was made by someone
+/// who may destroy the case: its lead role, the board's for a case about staff. `staff_case` is
+/// `None` where the receiver does not hold the case; then either lead role will do.
+pub fn tombstone_authorised(author_role: Role, staff_case: Option<bool>) -> bool {
+    match staff_case {
+        Some(true) => author_role == Role::Board,
+        Some(false) => author_role == Role::Coordinator,
+        None => matches!(author_role, Role::Coordinator | Role::Board),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{check_destroy, due_for_destruction, retain_until};
+    use super::{check_destroy, due_for_destruction, retain_until, tombstone_authorised};
     use crate::records::*;
     use crate::testkit::*;
     use crate::{Command, RuleId};
@@ -214,5 +225,20 @@ mod tests {
             (t.case, t.retain_until, t.records),
             (kit.state.case_id.expect("a case"), later(2), 2)
         );
+    }
+
+    #[test]
+    fn r15_a_received_tombstone_counts_only_from_the_cases_lead_role() {
+        use crate::Role::*;
+        assert!(tombstone_authorised(Coordinator, Some(false)));
+        assert!(!tombstone_authorised(Board, Some(false)));
+        assert!(tombstone_authorised(Board, Some(true)));
+        assert!(!tombstone_authorised(Coordinator, Some(true)));
+        for role in [Teacher, Director] {
+            for staff in [Some(true), Some(false), None] {
+                assert!(!tombstone_authorised(role, staff), "{role:?} {staff:?}");
+            }
+        }
+        assert!(tombstone_authorised(Coordinator, None) && tombstone_authorised(Board, None));
     }
 }

@@ -99,6 +99,7 @@ pub struct Counts {
     pub events: u64,
     pub cases: u64,
     pub forks: u64,
+    pub destroyed: u64,
 }
 
 /// The operations of one transaction. Nothing here decides anything.
@@ -154,6 +155,15 @@ pub trait Tx {
     /// (a role), so each device gets again the history of every case it may now see.
     fn widen_all(&mut self, cursor: u64) -> Result<()>;
     fn latest_cursor(&mut self) -> Result<u64>;
+
+    /// Replaces the stored JSON of the event at `cursor` (a destroyed case's, without payload).
+    fn replace_sealed(&mut self, cursor: u64, sealed: &str) -> Result<()>;
+    /// Every fork kept as evidence: its id and sealed JSON.
+    fn forks(&mut self) -> Result<Vec<(u64, String)>>;
+    fn replace_fork(&mut self, id: u64, sealed: &str) -> Result<()>;
+    fn is_destroyed(&mut self, case: CaseId) -> Result<bool>;
+    /// Records `case` as destroyed by the tombstone at cursor `at` and drops its wrapped key.
+    fn mark_destroyed(&mut self, case: CaseId, at: u64) -> Result<()>;
     fn counts(&mut self) -> Result<Counts>;
 }
 
@@ -195,6 +205,17 @@ impl Storage {
         match self {
             Self::Sqlite(s) => s.write(f),
             Self::Postgres(s) => s.write(f),
+        }
+    }
+
+    /// After a destruction: the space the erased payloads and keys took is rewritten, so no
+    /// old copy of them stays in the database's files (SQLite: its WAL is emptied into the
+    /// file, whose freed space `secure_delete` zeroed; PostgreSQL: the tables are rewritten
+    /// with `VACUUM FULL`).
+    pub fn erase_freed(&self) -> Result<()> {
+        match self {
+            Self::Sqlite(s) => s.erase_freed(),
+            Self::Postgres(s) => s.erase_freed(),
         }
     }
 

@@ -144,6 +144,24 @@ impl PgStorage {
     }
 }
 
+impl PgStorage {
+    /// `VACUUM FULL` writes the tables anew and removes the files that held the old row
+    /// versions; plain `VACUUM` would only mark their space free. It cannot run in a
+    /// transaction, and holds each table for as long as it takes (a destruction is rare).
+    pub fn erase_freed(&self) -> Result<()> {
+        let mut slot = lock(&self.writer);
+        if slot.as_ref().is_none_or(|c| c.client.is_closed()) {
+            *slot = Some(Conn::open(&self.config)?);
+        }
+        let Some(conn) = slot.as_deref_mut() else {
+            return Err(StorageError("postgres: no connection".into()));
+        };
+        conn.client
+            .batch_execute("VACUUM (FULL) events, cases, forks")
+            .map_err(pg)
+    }
+}
+
 impl Drop for PgStorage {
     fn drop(&mut self) {
         let conns: Vec<Box<Conn>> = [&mut self.writer, &mut self.reader]
@@ -650,13 +668,59 @@ impl Tx for PgTx<'_, '_> {
         Ok(row.try_get::<_, Option<i64>>(0)?.map_or(0, to_u64))
     }
 
+    fn replace_sealed(&mut self, cursor: u64, sealed: &str) -> Result<()> {
+        self.execute(
+            "UPDATE events SET sealed = $2 WHERE cursor = $1",
+            &[&to_i64(cursor), &sealed],
+        )?;
+        Ok(())
+    }
+
+    fn forks(&mut self) -> Result<Vec<(u64, String)>> {
+        self.query("SELECT id, sealed FROM forks ORDER BY id", &[])?
+            .iter()
+            .map(|r| Ok((to_u64(r.try_get(0)?), r.try_get(1)?)))
+            .collect()
+    }
+
+    fn replace_fork(&mut self, id: u64, sealed: &str) -> Result<()> {
+        self.execute(
+            "UPDATE forks SET sealed = $2 WHERE id = $1",
+            &[&to_i64(id), &sealed],
+        )?;
+        Ok(())
+    }
+
+    fn is_destroyed(&mut self, case: CaseId) -> Result<bool> {
+        Ok(self
+            .query_opt(
+                "SELECT 1 FROM destroyed_cases WHERE case_id = $1",
+                &[&case.to_string()],
+            )?
+            .is_some())
+    }
+
+    fn mark_destroyed(&mut self, case: CaseId, at: u64) -> Result<()> {
+        self.execute(
+            "INSERT INTO destroyed_cases (case_id, destroyed_at) VALUES ($1, $2)
+             ON CONFLICT (case_id) DO NOTHING",
+            &[&case.to_string(), &to_i64(at)],
+        )?;
+        self.execute(
+            "UPDATE cases SET wrapped_key = NULL WHERE case_id = $1",
+            &[&case.to_string()],
+        )?;
+        Ok(())
+    }
+
     fn counts(&mut self) -> Result<Counts> {
         let r = self.query_one(
             "SELECT (SELECT count(*) FROM devices),
                     (SELECT count(*) FROM devices WHERE revoked_at IS NOT NULL),
                     (SELECT count(*) FROM events),
                     (SELECT count(*) FROM cases),
-                    (SELECT count(*) FROM forks)",
+                    (SELECT count(*) FROM forks),
+                    (SELECT count(*) FROM destroyed_cases)",
             &[],
         )?;
         Ok(Counts {
@@ -665,6 +729,7 @@ impl Tx for PgTx<'_, '_> {
             events: to_u64(r.try_get(2)?),
             cases: to_u64(r.try_get(3)?),
             forks: to_u64(r.try_get(4)?),
+            destroyed: to_u64(r.try_get(5)?),
         })
     }
 }

@@ -23,6 +23,7 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
     Migrations::new(vec![
         M::up(include_str!("../../migrations/sqlite/001_initial.sql")),
         M::up(include_str!("../../migrations/sqlite/002_pins.sql")),
+        M::up(include_str!("../../migrations/sqlite/003_destruction.sql")),
     ])
 });
 
@@ -35,6 +36,9 @@ fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // A destroyed case's payloads and key are overwritten where they were, not left in free
+    // space.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
     Ok(conn)
 }
@@ -72,6 +76,24 @@ impl SqliteStorage {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
         let mut t = SqliteTx(&tx);
         f(&mut t)
+    }
+
+    pub fn erase_freed(&self) -> Result<()> {
+        let conn = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        // A pull's snapshot can hold the checkpoint back for a moment: try again, briefly.
+        for _ in 0..50 {
+            let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            if busy == 0 {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Err(StorageError(
+            "sqlite: the WAL could not be emptied after a destruction; it will be at the next checkpoint".into(),
+        ))
     }
 
     /// A consistent copy of the database, also while the server runs.
@@ -516,6 +538,54 @@ impl Tx for SqliteTx<'_> {
         Ok(n.map_or(0, to_u64))
     }
 
+    fn replace_sealed(&mut self, cursor: u64, sealed: &str) -> Result<()> {
+        self.0
+            .prepare_cached("UPDATE events SET sealed = ?2 WHERE cursor = ?1")?
+            .execute(params![to_i64(cursor), sealed])?;
+        Ok(())
+    }
+
+    fn forks(&mut self) -> Result<Vec<(u64, String)>> {
+        let mut stmt = self
+            .0
+            .prepare_cached("SELECT id, sealed FROM forks ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        rows.map(|r| {
+            let (id, sealed) = r?;
+            Ok((to_u64(id), sealed))
+        })
+        .collect()
+    }
+
+    fn replace_fork(&mut self, id: u64, sealed: &str) -> Result<()> {
+        self.0
+            .prepare_cached("UPDATE forks SET sealed = ?2 WHERE id = ?1")?
+            .execute(params![to_i64(id), sealed])?;
+        Ok(())
+    }
+
+    fn is_destroyed(&mut self, case: CaseId) -> Result<bool> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT 1 FROM destroyed_cases WHERE case_id = ?1")?
+            .query_row(params![case.to_string()], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    fn mark_destroyed(&mut self, case: CaseId, at: u64) -> Result<()> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO destroyed_cases (case_id, destroyed_at) VALUES (?1, ?2)
+                 ON CONFLICT (case_id) DO NOTHING",
+            )?
+            .execute(params![case.to_string(), to_i64(at)])?;
+        self.0
+            .prepare_cached("UPDATE cases SET wrapped_key = NULL WHERE case_id = ?1")?
+            .execute(params![case.to_string()])?;
+        Ok(())
+    }
+
     fn counts(&mut self) -> Result<Counts> {
         let count = |sql: &str| -> Result<u64> {
             Ok(to_u64(
@@ -530,6 +600,7 @@ impl Tx for SqliteTx<'_> {
             events: count("SELECT count(*) FROM events")?,
             cases: count("SELECT count(*) FROM cases")?,
             forks: count("SELECT count(*) FROM forks")?,
+            destroyed: count("SELECT count(*) FROM destroyed_cases")?,
         })
     }
 }

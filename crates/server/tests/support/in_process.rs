@@ -84,6 +84,11 @@ impl InProcess {
         }
     }
 
+    /// The server's data folder (its SQLite database, unless it runs on PostgreSQL).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub fn first_code(&self) -> EnrollmentCode {
         enrollment::first_code(&self.state.storage, &self.fingerprint, now_ms())
             .expect("first code")

@@ -120,6 +120,36 @@ impl TempCluster {
         String::from_utf8(out.stdout).expect("pg_dump writes UTF-8")
     }
 
+    /// Writes every changed page to the data files, as the next checkpoint would; the files
+    /// of relations rewritten since (`VACUUM FULL`) are removed.
+    pub fn checkpoint(&self) {
+        let out = self
+            .client("psql")
+            .args(["--dbname", DATABASE, "--quiet", "--command", "CHECKPOINT"])
+            .output();
+        check(out, "CHECKPOINT");
+    }
+
+    /// Every file of every database's tables and indexes (`base/`; not the WAL).
+    pub fn table_files(&self) -> Vec<PathBuf> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir)
+                .expect("reads the data folder")
+                .flatten()
+            {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&self.data_dir().join("base"), &mut files);
+        files
+    }
+
     /// Stops the server as a crash would (`pg_ctl stop -m immediate`: no checkpoint, the next
     /// start replays the WAL).
     pub fn stop(&self) {

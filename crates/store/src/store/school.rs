@@ -2,7 +2,6 @@
 //! change to the users table in one transaction, and the log as the director and the board read
 //! it.
 
-use super::user_rows::load_any_user;
 use super::Store;
 use crate::error::{Result, StoreError};
 use crate::log;
@@ -12,7 +11,7 @@ use chrono::Utc;
 use meldcode_engine::envelope::{Envelope, Recorder};
 use meldcode_engine::people::User;
 use meldcode_engine::school_log::{may_read_school_log, school_log, SchoolLogEntry, SCHOOL_LOG};
-use meldcode_engine::{EventPayload, UserId};
+use meldcode_engine::EventPayload;
 use rusqlite::{Transaction, TransactionBehavior};
 use serde::Serialize;
 
@@ -73,15 +72,11 @@ impl Store {
         }
         let events = log::case_events(&self.conn, SCHOOL_LOG, &self.known_devices)?;
         let entries = school_log(&events);
-        let mut ids: Vec<UserId> = entries.iter().flat_map(|e| [e.author, e.subject]).collect();
-        ids.sort();
-        ids.dedup();
-        let mut people = Vec::new();
-        for id in ids {
-            if let Some(user) = load_any_user(&self.conn, id)? {
-                people.push(user);
-            }
-        }
+        let people = self.people(
+            entries
+                .iter()
+                .flat_map(|e| std::iter::once(e.author).chain(e.subject)),
+        )?;
         Ok(SchoolLog { entries, people })
     }
 }

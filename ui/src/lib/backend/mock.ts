@@ -60,7 +60,7 @@ export const MOCK_ALARM: IntegrityAlarm = {
 
 export interface MockState {
   users: MockUser[];
-  /** The school log: each user administration, oldest first, as the core keeps it. */
+  /** The school log: each user administration and destroyed case, oldest first, as the core keeps it. */
   log: SchoolLogEntry[];
   /** Users removed since: the log still names them. */
   removed: User[];
@@ -249,6 +249,7 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
       subject,
       role,
       with_recovery_key: false,
+      destroyed: null,
     });
 
   const people = () => [...state.users.map(plain), ...state.colleagues];
@@ -516,9 +517,22 @@ export function mockBackend(options: { seeded?: boolean } = {}): MockBackend {
         fail('rule_violation', 'Dit dossier wordt nog bewaard; daarna kan het worden vernietigd. (R15)');
       if (!reason.trim()) fail('rule_violation', 'Schrijf op waarom het dossier wordt vernietigd. (R15)');
       confirmActing(me, acting);
+      const retainUntil = due.find((c) => c.case_id === caseId)?.retain_until ?? '';
+      const records = state.records.get(caseId)?.events.length ?? 0;
       state.cases = state.cases.filter((c) => c.case_id !== caseId);
       state.records.delete(caseId);
       state.destroyed.push({ case_id: caseId, reason });
+      state.log.push({
+        id: id(),
+        recorded_at: new Date().toISOString(),
+        author: me.id,
+        author_role: me.role,
+        kind: 'case_destroyed',
+        subject: null,
+        role: null,
+        with_recovery_key: false,
+        destroyed: { case: caseId, retain_until: retainUntil, records, reason: reason.trim() },
+      });
       queued();
     },
     async dailyDigest() {

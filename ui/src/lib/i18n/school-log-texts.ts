@@ -6,7 +6,7 @@ import { addTexts } from './index.svelte';
 const nl = {
   school_log: {
     title: 'Logboek van de school',
-    intro: 'Elke wijziging aan een account staat hier en kan niet worden gewist.',
+    intro: 'Elke wijziging aan een account en elk vernietigd dossier staat hier en kan niet worden gewist.',
     open: 'Logboek bekijken',
     empty: 'Er staat nog niets in het logboek.',
     user_added: 'voegde {{name}} toe als {{role}}',
@@ -16,6 +16,7 @@ const nl = {
     user_assigned: 'liet {{name}} ook op een ander apparaat werken',
     pin_changed: 'koos een nieuwe pincode',
     user_unassigned: 'haalde {{name}} van een apparaat',
+    case_destroyed: 'vernietigde een dossier van {{records}} records, te bewaren tot en met {{until}}. Reden: {{reason}}',
     // A kind this version does not know yet (a newer core), or one without its role.
     other: 'wijzigde het account van {{name}}',
     with_recovery_key: 'met de herstelsleutel',
@@ -27,7 +28,7 @@ const nl = {
 const en: typeof nl = {
   school_log: {
     title: 'School log',
-    intro: 'Every change to an account is listed here and cannot be erased.',
+    intro: 'Every change to an account and every destroyed case is listed here and cannot be erased.',
     open: 'View the log',
     empty: 'Nothing has been logged yet.',
     user_added: 'added {{name}} as {{role}}',
@@ -37,6 +38,7 @@ const en: typeof nl = {
     user_assigned: 'let {{name}} work on another device too',
     pin_changed: 'chose a new PIN',
     user_unassigned: 'took {{name}} off a device',
+    case_destroyed: 'destroyed a case of {{records}} records, to be kept until {{until}}. Reason: {{reason}}',
     other: 'changed the account of {{name}}',
     with_recovery_key: 'with the recovery key',
     unknown_person: 'unknown user',
