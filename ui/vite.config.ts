@@ -15,7 +15,8 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['tests/unit/**/*.test.ts'],
-    // The app fetches the case texts with the case workspace; the unit tests use them directly.
-    setupFiles: ['src/lib/i18n/case-texts.ts'],
+    // The app fetches the case texts with the case workspace, and English when it is chosen; the
+    // unit tests use them directly.
+    setupFiles: ['src/lib/i18n/case-texts.ts', 'src/lib/i18n/en-texts.ts'],
   },
 });

@@ -10,6 +10,7 @@ import {
   tr,
 } from '../../src/lib/i18n/index.svelte';
 import { CASE_DICTIONARIES } from '../../src/lib/i18n/case-texts';
+import { en as EN } from '../../src/lib/i18n/en';
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) =>
@@ -25,7 +26,7 @@ afterEach(() => {
 describe('i18n', () => {
   it('has every Dutch text in English too', () => {
     const nl = keys(DICTIONARIES.nl).filter((k) => !k.startsWith('error.'));
-    const en = keys(DICTIONARIES.en).filter((k) => !k.startsWith('error.'));
+    const en = keys(EN).filter((k) => !k.startsWith('error.'));
     expect(en).toEqual(nl);
     expect(keys(CASE_DICTIONARIES.en)).toEqual(keys(CASE_DICTIONARIES.nl));
   });
@@ -75,11 +76,24 @@ describe('i18n', () => {
     expect(tr('value.outcome.unfounded')).toBe(CASE_DICTIONARIES.en.value.outcome.unfounded);
   });
 
+  it('loads English on demand, once, showing Dutch until it is in', async () => {
+    // A fresh copy of the module, as in the app at start: Dutch only.
+    vi.resetModules();
+    const fresh = await import('../../src/lib/i18n/index.svelte');
+    fresh.setLanguage('en');
+    expect(fresh.t('home.new_signal')).toBe('Nieuwe signalering');
+    const loading = fresh.loadEnglish();
+    expect(fresh.loadEnglish()).toBe(loading);
+    await loading;
+    expect(fresh.t('home.new_signal')).toBe('New observation');
+  });
+
   it('loads the case texts on demand, once, and then follows a language switch', async () => {
     // A fresh copy of the module, as in the app at start: without the case texts.
     vi.resetModules();
     const fresh = await import('../../src/lib/i18n/index.svelte');
     fresh.setLanguage('en');
+    await fresh.loadEnglish();
     expect(fresh.caseTextsLoaded()).toBe(false);
     expect(fresh.t('case.steps')).toBe('case.steps');
     expect(fresh.tr('step.weighing')).toBeNull();

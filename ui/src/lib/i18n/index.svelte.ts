@@ -2,11 +2,11 @@
 // en.ts (en.ts is held to nl.ts's keys by the type checker). `t` reads the reactive language, so
 // every text on screen follows a language switch without a reload.
 //
+// English (en.ts) is not in the app's first chunk either: `setLanguage('en')` fetches ./en-texts.
 // The case workspace's texts (nl-case.ts, en-case.ts) are not in the app's first chunk:
 // `loadCaseTexts` fetches ./case-texts, a chunk of its own, which merges them in here
 // (`addCaseTexts`), both languages at once. Text already on screen is looked up again then.
 import { nl } from './nl';
-import { en } from './en';
 import type { Language } from '../bindings/Language';
 import type { LocalText } from '../bindings/LocalText';
 
@@ -40,7 +40,7 @@ export function addTexts(texts: Partial<Record<Language, Texts>>): void {
   added++;
 }
 
-addTexts({ nl, en });
+addTexts({ nl });
 
 /** The text for `key` in the current language, else in Dutch. With a numeric `count`, the plural
  * form `key_one` / `key_other` comes first (Dutch and English: "one" is exactly 1). */
@@ -93,7 +93,27 @@ export function language(): Language {
 export function setLanguage(lang: Language): void {
   current = lang;
   if (typeof document !== 'undefined') document.documentElement.lang = lang;
+  // Dutch shows until the English chunk is in; should it fail to load, Dutch stays.
+  if (lang === 'en') loadEnglish().catch(() => undefined);
 }
+
+/** `load` (a chunk's import), run once; after a failure a later call tries again. */
+function once(load: () => Promise<unknown>): () => Promise<void> {
+  let chunk: Promise<void> | null = null;
+  return () => {
+    chunk ??= load().then(
+      () => undefined,
+      (e: unknown) => {
+        chunk = null;
+        throw e;
+      },
+    );
+    return chunk;
+  };
+}
+
+/** Fetches the English texts of the first chunk (once) and merges them in. */
+export const loadEnglish = once(() => import('./en-texts'));
 
 /** A backend error in the current language: Dutch messages come from the core; for English a
  * translation by code is used when there is one. */
@@ -102,8 +122,9 @@ export function errorText(e: { code: string; message: string }): string {
   return english ?? e.message;
 }
 
-/** The dictionaries of the app's first chunk (the case texts are in ./case-texts). */
-export const DICTIONARIES = { nl, en };
+/** The Dutch dictionary of the app's first chunk (English is in ./en-texts, the case texts in
+ * ./case-texts). */
+export const DICTIONARIES = { nl };
 
 /** Whether the case workspace's texts are in (reactive). */
 export function caseTextsLoaded(): boolean {
@@ -116,19 +137,8 @@ export function addCaseTexts(texts: Record<Language, Texts>): void {
   caseTexts = true;
 }
 
-let caseChunk: Promise<void> | null = null;
-
 /** Fetches the case workspace's texts (once) and merges them in. */
-export function loadCaseTexts(): Promise<void> {
-  caseChunk ??= import('./case-texts').then(
-    () => undefined,
-    (e: unknown) => {
-      caseChunk = null; // a later attempt may succeed
-      throw e;
-    },
-  );
-  return caseChunk;
-}
+export const loadCaseTexts = once(() => import('./case-texts'));
 
 // Dates: Intl with an explicit locale, so Dutch is written as Dutch whatever the system's locale.
 // Should the webview's Intl lack the locale's data (it would then fall back to another language
