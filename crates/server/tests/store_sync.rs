@@ -635,6 +635,82 @@ fn a_destroyed_case_is_erased_on_every_device_and_the_postgresql_server() {
     destroyed_everywhere(&server, &files);
 }
 
+/// A case on `store`, closed, whose pupil left three years ago: due for destruction (kept two
+/// years by default). Four records.
+fn past_retention(store: &mut Store) -> CaseId {
+    let case = open_case(store);
+    let left_on = chrono::Utc::now()
+        .date_naive()
+        .checked_sub_months(chrono::Months::new(36))
+        .expect("a day");
+    store
+        .record_all(
+            case,
+            &[
+                meldcode_engine::testkit::close(meldcode_engine::records::CaseOutcome::Unfounded),
+                Command::RecordPupilLeft(meldcode_engine::records::PupilLeftInput {
+                    left_on,
+                    note: None,
+                }),
+            ],
+        )
+        .expect("closed, the pupil left");
+    case
+}
+
+/// Sets the retention period in `store`'s own copy of the school profile and opens it again.
+fn with_retention(store: Store, dir: &Path, years: u32) -> Store {
+    let user = store.user().id;
+    let conn = store.connection();
+    let json: String = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'school_profile'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("profile");
+    let mut profile: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    profile["retention_years"] = years.into();
+    conn.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'school_profile'",
+        [profile.to_string()],
+    )
+    .expect("profile changed");
+    drop(store);
+    Store::unlock(dir, user, OTHER_PIN).expect("opens again")
+}
+
+#[test]
+fn a_tombstone_waits_where_the_case_is_not_yet_due_and_applies_once_it_is() {
+    keyring_session();
+    let server = InProcess::start(None);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (mut a, c) = two_coordinators(&server, tmp.path());
+    let case = past_retention(&mut a);
+    a.sync().expect("A syncs");
+    // On C the case is kept five years after leaving (as if its clock were two years behind A's).
+    let c_dir = tmp.path().join("c");
+    let mut c = with_retention(c, &c_dir, 5);
+    c.sync().expect("C syncs");
+    a.destroy_case(Proof::Pin(PIN), case, "Bewaartermijn verstreken.")
+        .expect("destroyed on A");
+    a.sync().expect("A sends the tombstone");
+    c.sync().expect("C receives it");
+    assert!(c.case_view(case).is_ok(), "not due on C: kept");
+    assert_eq!(c.verify().expect("verifies").destroyed, 0);
+    c.sync().expect("C syncs again");
+    assert!(c.case_view(case).is_ok(), "still kept");
+    // Once due on C too, the tombstone in C's log applies at the next round.
+    let mut c = with_retention(c, &c_dir, 2);
+    c.sync().expect("C syncs");
+    assert_eq!(
+        c.case_view(case).map(|_| ()).expect_err("gone").code(),
+        "not_found"
+    );
+    assert!(c.list_cases(None).expect("list").is_empty());
+    assert_eq!(c.verify().expect("verifies").destroyed, 4);
+}
+
 /// What the server holds of `case` that is its text, sealed: each event's payload as stored
 /// (base64 in the event's JSON), and its wrapped key.
 fn sealed_text_of(server: &InProcess, case: CaseId) -> Vec<Vec<u8>> {
@@ -671,27 +747,7 @@ fn destroyed_everywhere(server: &InProcess, files: &dyn Fn() -> Vec<std::path::P
     keyring_session();
     let tmp = tempfile::tempdir().expect("tmp");
     let (mut a, mut c) = two_coordinators(server, tmp.path());
-    let case = Store::new_case_id();
-    let left_on = chrono::Utc::now()
-        .date_naive()
-        .checked_sub_months(chrono::Months::new(36))
-        .expect("a day");
-    a.record_all(
-        case,
-        &[
-            Command::OpenCase {
-                pupil: pupil(),
-                parents: vec![parent()],
-            },
-            signal_own(),
-            meldcode_engine::testkit::close(meldcode_engine::records::CaseOutcome::Unfounded),
-            Command::RecordPupilLeft(meldcode_engine::records::PupilLeftInput {
-                left_on,
-                note: None,
-            }),
-        ],
-    )
-    .expect("recorded on A");
+    let case = past_retention(&mut a);
     a.sync().expect("A syncs");
     c.sync().expect("C syncs");
     assert_eq!(c.case_view(case).expect("C has the case").events.len(), 4);

@@ -6,10 +6,14 @@
 //! from another device.
 
 use crate::error::Result;
+use chrono::NaiveDate;
 use meldcode_engine::access::Audience;
+use meldcode_engine::policy::CasePolicy;
 use meldcode_engine::rules::r15_retention;
-use meldcode_engine::{CaseId, UserId};
+use meldcode_engine::school_log::SCHOOL_LOG;
+use meldcode_engine::{CaseId, CaseState, DeviceId, EventPayload, UserId};
 use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::BTreeSet;
 
 /// Erases `case` in the caller's transaction; returns how many records went. Idempotent.
 pub(crate) fn erase(conn: &Connection, case: CaseId) -> Result<usize> {
@@ -29,13 +33,45 @@ pub(crate) fn erase(conn: &Connection, case: CaseId) -> Result<usize> {
     Ok(gone)
 }
 
+/// Applies the school log's tombstones made on other devices: a case not destroyed here yet is
+/// erased when the tombstone's author may destroy it and its retention period is over by this
+/// device's own clock and its own copy of the case (where it has none, the tombstone's last day
+/// to keep it counts). A tombstone made on a device whose clock ran ahead waits in the log until
+/// the day has come here too. Returns the cases erased.
+pub(crate) fn sweep(
+    conn: &Connection,
+    known: &[DeviceId],
+    policy: CasePolicy,
+    today: NaiveDate,
+) -> Result<BTreeSet<CaseId>> {
+    let mut erased = BTreeSet::new();
+    for e in crate::log::case_events(conn, SCHOOL_LOG, known)? {
+        let EventPayload::CaseDestroyed(t) = &e.payload else {
+            continue;
+        };
+        if erased.contains(&t.case)
+            || is_destroyed(conn, t.case)?
+            || !tombstone_authorised(conn, e.author, t.case)?
+        {
+            continue;
+        }
+        let held = crate::log::case_events(conn, t.case, known)?;
+        let last_day = if held.is_empty() {
+            Some(t.retain_until)
+        } else {
+            r15_retention::retain_until(&CaseState::replay(&held), policy)
+        };
+        if last_day.is_some_and(|last| last < today) {
+            erase(conn, t.case)?;
+            erased.insert(t.case);
+        }
+    }
+    Ok(erased)
+}
+
 /// Whether a tombstone from another device was made by someone who may destroy the case (its
 /// lead role, as the case's audience here and the author's role here say).
-pub(crate) fn tombstone_authorised(
-    conn: &Connection,
-    author: UserId,
-    case: CaseId,
-) -> Result<bool> {
+fn tombstone_authorised(conn: &Connection, author: UserId, case: CaseId) -> Result<bool> {
     let Some(author) = crate::store::user_rows::load_any_user(conn, author)? else {
         return Ok(false);
     };

@@ -190,7 +190,7 @@ impl Store {
     /// Other devices' chains become known, and their heads are anchored like this device's.
     fn after_pull(&mut self, known: Vec<DeviceId>, applied: &Applied) -> Result<()> {
         self.known_devices = known;
-        if applied.events == 0 {
+        if applied.events == 0 && applied.destroyed.is_empty() {
             return Ok(());
         }
         self.cases.clear();

@@ -33,7 +33,7 @@ pub(crate) struct Applied {
     pub roles: BTreeMap<meldcode_engine::UserId, meldcode_engine::Role>,
     /// Users taken off this device: their envelopes here go too.
     pub unassigned: BTreeSet<meldcode_engine::UserId>,
-    /// Cases destroyed on another device (R15 retention): erased here too.
+    /// Cases destroyed on another device (R15 retention) and erased here too (`destroy::sweep`).
     pub destroyed: BTreeSet<CaseId>,
 }
 
@@ -119,14 +119,6 @@ pub(crate) fn apply(
                 }
                 EventPayload::UserUnassigned { user, device, .. } if *device == own => {
                     applied.unassigned.insert(*user);
-                }
-                EventPayload::CaseDestroyed(t) => {
-                    if crate::destroy::tombstone_authorised(conn, envelope.author, t.case)? {
-                        crate::destroy::erase(conn, t.case)?;
-                        applied.destroyed.insert(t.case);
-                    } else {
-                        eprintln!("meldcode: a tombstone by someone who may not destroy the case was not applied");
-                    }
                 }
                 _ => {}
             }

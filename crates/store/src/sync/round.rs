@@ -80,13 +80,6 @@ pub(crate) fn take(
         total.removed.extend(applied.removed);
         total.roles.extend(applied.roles);
         total.unassigned.extend(applied.unassigned);
-        if !applied.destroyed.is_empty() {
-            crate::destroy::compact(conn)?;
-            for case in &applied.destroyed {
-                spool.forget_case(*case)?;
-            }
-        }
-        total.destroyed.extend(applied.destroyed);
         for (device, head) in applied.heads {
             let entry = total.heads.entry(device).or_insert(head);
             if head.0 > entry.0 {
@@ -94,5 +87,16 @@ pub(crate) fn take(
             }
         }
     }
+    // Tombstones from other devices, those that came now and those that waited for their day.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let swept = crate::destroy::sweep(&tx, known, policy, chrono::Utc::now().date_naive())?;
+    tx.commit()?;
+    if !swept.is_empty() {
+        crate::destroy::compact(conn)?;
+        for case in &swept {
+            spool.forget_case(*case)?;
+        }
+    }
+    total.destroyed.extend(swept);
     Ok(total)
 }
