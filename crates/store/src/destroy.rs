@@ -8,6 +8,7 @@
 use crate::error::Result;
 use chrono::NaiveDate;
 use meldcode_engine::access::Audience;
+use meldcode_engine::envelope::Envelope;
 use meldcode_engine::policy::CasePolicy;
 use meldcode_engine::rules::r15_retention;
 use meldcode_engine::school_log::SCHOOL_LOG;
@@ -45,14 +46,11 @@ pub(crate) fn sweep(
     today: NaiveDate,
 ) -> Result<BTreeSet<CaseId>> {
     let mut erased = BTreeSet::new();
-    for e in crate::log::case_events(conn, SCHOOL_LOG, known)? {
+    for e in pending_tombstones(conn, known)? {
         let EventPayload::CaseDestroyed(t) = &e.payload else {
             continue;
         };
-        if erased.contains(&t.case)
-            || is_destroyed(conn, t.case)?
-            || !tombstone_authorised(conn, e.author, t.case)?
-        {
+        if erased.contains(&t.case) || !tombstone_authorised(conn, e.author, t.case)? {
             continue;
         }
         let held = crate::log::case_events(conn, t.case, known)?;
@@ -67,6 +65,29 @@ pub(crate) fn sweep(
         }
     }
     Ok(erased)
+}
+
+/// The school log's tombstones of cases not destroyed here, from `known` devices' chains. Run
+/// after every sync round: SQLite picks them out, so the rest of the log is not parsed.
+fn pending_tombstones(conn: &Connection, known: &[DeviceId]) -> Result<Vec<Envelope>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT device_id, body FROM events
+         WHERE case_id = ?1
+           AND json_extract(body, '$.payload.type') = 'case_destroyed'
+           AND json_extract(body, '$.payload.case') NOT IN (SELECT case_id FROM destroyed_cases)
+         ORDER BY seq",
+    )?;
+    let rows = stmt.query_map(params![SCHOOL_LOG.to_string()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (device, body) = row?;
+        if known.iter().any(|k| k.to_string() == device) {
+            out.push(crate::log::parse(&body)?);
+        }
+    }
+    Ok(out)
 }
 
 /// Whether a tombstone from another device was made by someone who may destroy the case (its

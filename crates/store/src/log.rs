@@ -293,7 +293,7 @@ pub fn chains(conn: &Connection) -> Result<Vec<(DeviceId, u64)>> {
     Ok(out)
 }
 
-fn parse(body: &str) -> Result<Envelope> {
+pub(crate) fn parse(body: &str) -> Result<Envelope> {
     serde_json::from_str(body).map_err(|_| StoreError::Damaged {
         detail: "een gebeurtenis kan niet worden gelezen".into(),
     })

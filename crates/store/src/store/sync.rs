@@ -190,7 +190,11 @@ impl Store {
     /// Other devices' chains become known, and their heads are anchored like this device's.
     fn after_pull(&mut self, known: Vec<DeviceId>, applied: &Applied) -> Result<()> {
         self.known_devices = known;
-        if applied.events == 0 && applied.destroyed.is_empty() {
+        // A tombstone that waited for its day may erase a case in a round that brought nothing.
+        if !applied.destroyed.is_empty() {
+            self.cases.clear();
+        }
+        if applied.events == 0 {
             return Ok(());
         }
         self.cases.clear();
